@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# daxtest: QEMU-backed NVDIMM test harness for the Linux DAX stack.
+#
+#   make deps     install the Debian packages daxtest needs (root)
+#   make          build the host runner (build/daxtest) and the guest agent
+#   make check    build kernel + image (cached) and run the DAX suite in QEMU
+#   make test     the project's own tests: unit tests, then make check
+#   make bench    timings of the pipeline stages
+#
+# Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
+#            DAXTEST_ARGS="extra daxtest run arguments"
+
+CC		?= cc
+BUILD		:= build
+CFLAGS_BASE	:= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+		   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS		?= -O2 -g
+HARNESS_CFLAGS	:= $(CFLAGS_BASE) -Iguest
+HARNESS_LIBS	:= -ljson-c -lcrypto
+SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+HARNESS_SRCS	:= $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRCS))
+HARNESS_SAN_OBJS:= $(patsubst %.c,$(BUILD)/san/%.o,$(HARNESS_SRCS))
+UNIT_SRCS	:= $(wildcard harness/tests/test_*.c)
+UNIT_BINS	:= $(patsubst harness/tests/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+GUEST_SRCS	:= $(wildcard guest/*.c)
+GUEST_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(GUEST_SRCS))
+HEADERS		:= $(wildcard harness/*.h guest/*.h)
+
+DAXTEST		:= $(BUILD)/daxtest
+AGENT		:= $(BUILD)/guest/daxtest-agent
+RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(PATCHES),--patches $(PATCHES)) \
+		   $(if $(TESTS),--tests '$(TESTS)') $(DAXTEST_ARGS)
+
+.PHONY: all deps kernel image check test unit bench clean
+all: $(DAXTEST) $(AGENT)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/harness/%.o: harness/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(HARNESS_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/san/harness/%.o: harness/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(HARNESS_CFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
+
+$(DAXTEST): $(BUILD)/harness/main.o $(HARNESS_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
+
+$(BUILD)/guest/%.o: guest/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -c -o $@ $<
+
+$(AGENT): $(GUEST_OBJS)
+	$(CC) -static $(CFLAGS) -o $@ $^
+
+# Each unit test names the harness files it links in harness/tests/<test>.mk:
+#   test_ktap_DEPS := ktap result
+-include $(wildcard harness/tests/*.mk)
+.SECONDEXPANSION:
+unit_objs = $(addprefix $(BUILD)/san/harness/,$(addsuffix .o,$($(1)_DEPS)))
+$(BUILD)/unit/%: harness/tests/%.c $$(call unit_objs,$$*) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(HARNESS_CFLAGS) -Iharness -O1 -g $(SAN_FLAGS) -o $@ $< \
+		$(call unit_objs,$*) -lcmocka $(HARNESS_LIBS)
+
+unit: $(UNIT_BINS)
+	@scripts/run-unit-tests.sh $(UNIT_BINS)
+
+kernel: deps all
+	$(DAXTEST) kernel build $(RUN_ARGS)
+
+image: deps all
+	$(DAXTEST) image build $(RUN_ARGS)
+
+check: deps all
+	$(DAXTEST) run $(RUN_ARGS)
+
+test: deps all $(UNIT_BINS)
+	@scripts/make-test.sh $(DAXTEST) $(RUN_ARGS) -- $(UNIT_BINS)
+
+bench: deps all
+	@scripts/bench.sh $(DAXTEST)
+
+clean:
+	rm -rf $(BUILD)

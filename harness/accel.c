@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * accel.c - use KVM only where a probe guest really runs
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "accel.h"
+#include "fsutil.h"
+#include "proc.h"
+
+#define PROBE_ROM_SIZE	65536
+#define PROBE_PORT	0xf4
+#define PROBE_VALUE	0x21
+/* isa-debug-exit makes QEMU exit with (value << 1) | 1. */
+#define PROBE_EXIT	((PROBE_VALUE << 1) | 1)
+
+int accel_parse(const char *s, enum accel *a)
+{
+	if (!strcmp(s, "auto"))
+		*a = ACCEL_AUTO;
+	else if (!strcmp(s, "kvm"))
+		*a = ACCEL_KVM;
+	else if (!strcmp(s, "tcg"))
+		*a = ACCEL_TCG;
+	else
+		return -1;
+	return 0;
+}
+
+const char *accel_name(enum accel a)
+{
+	return a == ACCEL_KVM ? "kvm" : a == ACCEL_TCG ? "tcg" : "auto";
+}
+
+/* A firmware image whose reset vector (the last 16 bytes, entered in
+ * real mode) does "mov al, PROBE_VALUE; out PROBE_PORT, al; hlt". */
+static int write_probe_rom(const char *path)
+{
+	static const unsigned char code[] = {
+		0xb0, PROBE_VALUE, 0xe6, PROBE_PORT, 0xf4, 0xeb, 0xfd,
+	};
+	unsigned char *rom;
+	int ret;
+
+	rom = calloc(1, PROBE_ROM_SIZE);
+	if (!rom)
+		return -1;
+	memcpy(rom + PROBE_ROM_SIZE - 16, code, sizeof(code));
+	ret = write_file_atomic(path, (char *)rom, PROBE_ROM_SIZE, 0600);
+	free(rom);
+	return ret;
+}
+
+enum accel accel_probe(const char *qemu, const char *work_dir, const char **why)
+{
+	char *rom = path_join(work_dir, "kvm-probe.rom"), *out = NULL;
+	enum accel result = ACCEL_TCG;
+	int fd, ret;
+
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		*why = "/dev/kvm cannot be opened";
+		goto out;
+	}
+	close(fd);
+	if (!rom || write_probe_rom(rom) < 0) {
+		*why = "cannot write the KVM probe firmware";
+		goto out;
+	}
+	{
+		const char *argv[] = {
+			qemu, "-machine", "pc,accel=kvm", "-cpu", "host", "-nodefaults",
+			"-display", "none", "-no-reboot", "-bios", rom,
+			"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL,
+		};
+		size_t len;
+		struct proc_spec spec = {
+			.argv = argv, .capture = &out, .capture_len = &len, .timeout_s = 5,
+		};
+
+		ret = proc_run(&spec);
+	}
+	if (ret == PROBE_EXIT) {
+		result = ACCEL_KVM;
+		*why = NULL;
+	} else if (ret >= 128) {
+		*why = "a KVM probe guest hung";
+	} else {
+		*why = "a KVM probe guest failed to start";
+	}
+out:
+	if (rom)
+		unlink(rom);
+	free(rom);
+	free(out);
+	return result;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The content-addressed caches (kernel builds, guest images, ccache):
+ * $DAXTEST_CACHE, else $XDG_CACHE_HOME/daxtest, else ~/.cache/daxtest.
+ * Writers take an flock on a lock file, so concurrent runs are safe.
+ */
+#ifndef DAXTEST_CACHE_H
+#define DAXTEST_CACHE_H
+
+/* malloc'd cache directory (created), or NULL after logging. */
+char *cache_dir(void);
+/* Exclusive lock on path (created); says so if it has to wait.
+ * Returns an fd for cache_unlock, or -1 after logging. */
+int cache_lock(const char *path, const char *what);
+void cache_unlock(int fd);
+
+#endif /* DAXTEST_CACHE_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File and path helpers used across the runner.
+ */
+#ifndef DAXTEST_FSUTIL_H
+#define DAXTEST_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* malloc'd "a/b"; NULL on allocation failure. */
+char *path_join(const char *a, const char *b);
+/* malloc'd printf result, or NULL. */
+char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int mkdir_p(const char *path, mode_t mode);
+bool path_is_dir(const char *path);
+bool path_is_file(const char *path);
+bool path_is_executable(const char *path);
+/* Reads a whole file, NUL-terminated. Returns 0 or -errno. */
+int read_file(const char *path, char **data, size_t *len);
+/* Writes data to path via a temporary file and rename. 0 or -errno. */
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode);
+int copy_file(const char *src, const char *dst, mode_t mode);
+/* rm -rf; 0 or -errno. */
+int remove_tree(const char *path);
+/* Strips trailing whitespace in place, returns s. */
+char *str_rstrip(char *s);
+
+#endif /* DAXTEST_FSUTIL_H */

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest_session.c - run one QEMU guest and pump its two output streams
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "guest_session.h"
+#include "log.h"
+#include "proc.h"
+#include "strv.h"
+
+#define LINE_BUF 8192
+
+struct pipes {
+	char *console_base, *result_base;
+	int console_out, console_in, result_out, result_in;
+};
+
+struct line_splitter {
+	char buf[LINE_BUF];
+	size_t len;
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int make_fifo(const char *base, const char *suffix, int flags)
+{
+	char *path = str_printf("%s%s", base, suffix);
+	int fd = -1;
+
+	if (!path)
+		return -1;
+	if (mkfifo(path, 0600) == 0 || errno == EEXIST)
+		fd = open(path, flags | O_CLOEXEC);
+	free(path);
+	return fd;
+}
+
+/* QEMU's "pipe" chardev uses <base>.in and <base>.out. We hold every
+ * FIFO open read-write, so neither side ever blocks in open() and QEMU
+ * exiting shows up on the pidfd, not as EOF. */
+static int pipes_open(struct pipes *p, const char *work_dir)
+{
+	memset(p, 0, sizeof(*p));
+	p->console_out = p->console_in = p->result_out = p->result_in = -1;
+	p->console_base = path_join(work_dir, "console");
+	p->result_base = path_join(work_dir, "results");
+	if (!p->console_base || !p->result_base)
+		return -1;
+	p->console_in = make_fifo(p->console_base, ".in", O_RDWR);
+	p->console_out = make_fifo(p->console_base, ".out", O_RDWR | O_NONBLOCK);
+	p->result_in = make_fifo(p->result_base, ".in", O_RDWR);
+	p->result_out = make_fifo(p->result_base, ".out", O_RDWR | O_NONBLOCK);
+	if (p->console_in < 0 || p->console_out < 0 || p->result_in < 0 ||
+	    p->result_out < 0) {
+		log_error("cannot create the guest's FIFOs in %s: %s", work_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void unlink_fifo(const char *base, const char *suffix)
+{
+	char *path = base ? str_printf("%s%s", base, suffix) : NULL;
+
+	if (path)
+		unlink(path);
+	free(path);
+}
+
+static void pipes_close(struct pipes *p)
+{
+	int *fds[] = { &p->console_in, &p->console_out, &p->result_in, &p->result_out };
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+	unlink_fifo(p->console_base, ".in");
+	unlink_fifo(p->console_base, ".out");
+	unlink_fifo(p->result_base, ".in");
+	unlink_fifo(p->result_base, ".out");
+	free(p->console_base);
+	free(p->result_base);
+}
+
+static pid_t spawn_qemu(const struct strv *argv, const char *qemu_log)
+{
+	int log_fd, null_fd;
+	pid_t pid;
+
+	log_fd = open(qemu_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (log_fd < 0 || null_fd < 0) {
+		log_error("cannot open %s: %s", qemu_log, strerror(errno));
+		goto fail;
+	}
+	pid = fork();
+	if (pid == 0) {
+		/* Its own process group: a terminal's Ctrl-C reaches daxtest,
+		 * which then stops QEMU itself. */
+		setpgid(0, 0);
+		dup2(null_fd, STDIN_FILENO);
+		dup2(log_fd, STDOUT_FILENO);
+		dup2(log_fd, STDERR_FILENO);
+		execvp(argv->v[0], argv->v);
+		dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv->v[0], strerror(errno));
+		_exit(127);
+	}
+	close(log_fd);
+	close(null_fd);
+	return pid;
+fail:
+	if (log_fd >= 0)
+		close(log_fd);
+	if (null_fd >= 0)
+		close(null_fd);
+	return -1;
+}
+
+/* Splits bytes into lines for the console callback; overlong lines are
+ * cut. */
+static void split_lines(struct line_splitter *ls, const char *buf, size_t n,
+			const struct session_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = buf[i];
+
+		if (c == '\r')
+			continue;
+		if (c != '\n' && ls->len < sizeof(ls->buf) - 1) {
+			ls->buf[ls->len++] = c;
+			continue;
+		}
+		if (c != '\n')
+			continue;
+		ls->buf[ls->len] = '\0';
+		if (o->on_console_line)
+			o->on_console_line(ls->buf, o->arg);
+		ls->len = 0;
+	}
+}
+
+/* Reads what is there; returns bytes read (0 when nothing). */
+static ssize_t drain(int fd, int log_fd, struct line_splitter *ls,
+		     struct agent_stream *as, const struct session_opts *o)
+{
+	char buf[16384];
+	ssize_t n, total = 0;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		total += n;
+		if (log_fd >= 0 && write(log_fd, buf, n) != n)
+			log_debug("short write to the console log");
+		if (ls)
+			split_lines(ls, buf, n, o);
+		if (as)
+			agent_stream_feed(as, buf, n);
+	}
+	return total;
+}
+
+static int pidfd_open_compat(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static char *last_line_of(const char *path)
+{
+	char *text = NULL, *line = NULL;
+
+	if (read_file(path, &text, NULL) == 0 && *text)
+		line = strdup(proc_tail(text, 1));
+	free(text);
+	return line ? str_rstrip(line) : NULL;
+}
+
+struct pump {
+	const struct session_opts *o;
+	struct pipes *p;
+	struct agent_stream *as;
+	struct line_splitter console;
+	int console_log;
+	int pidfd;
+};
+
+/* Returns when QEMU exited (0), the watchdog fired or the user
+ * interrupted (-1, with r set). */
+static int pump_until_exit(struct pump *pu, struct session_result *r)
+{
+	long last_progress = now_ms();
+
+	for (;;) {
+		struct pollfd pfd[3] = {
+			{ .fd = pu->p->console_out, .events = POLLIN },
+			{ .fd = pu->p->result_out, .events = POLLIN },
+			{ .fd = pu->pidfd, .events = POLLIN },
+		};
+		long limit = pu->o->watchdog_s(pu->o->arg) * 1000L;
+		long left = last_progress + limit - now_ms();
+		int n;
+
+		if (*pu->o->interrupted) {
+			r->interrupted = true;
+			return -1;
+		}
+		if (left <= 0) {
+			r->watchdog = true;
+			return -1;
+		}
+		n = poll(pfd, 3, left > 1000 ? 1000 : (int)left);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n <= 0)
+			continue;
+		if (drain(pu->p->console_out, pu->console_log, &pu->console, NULL, pu->o) > 0)
+			last_progress = now_ms();
+		if (drain(pu->p->result_out, -1, NULL, pu->as, pu->o) > 0)
+			last_progress = now_ms();
+		if (pfd[2].revents)
+			return 0;
+	}
+}
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int guest_session_run(const struct session_opts *o, struct session_result *r)
+{
+	struct pump pu = { .o = o, .console_log = -1, .pidfd = -1 };
+	struct pipes p;
+	struct strv argv = { 0 };
+	char *qmp = NULL, *cmdline = NULL;
+	pid_t pid = -1;
+	int ret = -1, exited;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	pu.p = &p;
+	if (pipes_open(&p, o->work_dir) < 0)
+		goto out;
+	qmp = path_join(o->work_dir, "qmp.sock");
+	if (!qmp)
+		goto out;
+	o->qemu->console_pipe = p.console_base;
+	o->qemu->result_pipe = p.result_base;
+	o->qemu->qmp_socket = qmp;
+	if (qemu_cmd_build(o->qemu, &argv) < 0) {
+		log_error("invalid guest description (paths must not contain ',')");
+		goto out;
+	}
+	cmdline = strv_join(&argv);
+	log_debug("qemu: %s", cmdline ? cmdline : "?");
+	if (agent_plan_write(p.result_in, o->plan) < 0) {
+		log_error("cannot write the test plan for the guest");
+		goto out;
+	}
+	pu.console_log = open(o->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	pu.as = agent_stream_new(o->on_event, o->arg);
+	if (pu.console_log < 0 || !pu.as)
+		goto out;
+	pid = spawn_qemu(&argv, o->qemu_log);
+	if (pid < 0)
+		goto out;
+	r->started = true;
+	pu.pidfd = pidfd_open_compat(pid);
+	if (pu.pidfd < 0) {
+		log_error("pidfd_open: %s", strerror(errno));
+		goto out;
+	}
+	exited = pump_until_exit(&pu, r);
+	if (exited < 0) {
+		kill(pid, SIGKILL);
+		r->status = reap(pid);
+		pid = -1;
+		goto out;
+	}
+	r->status = reap(pid);
+	pid = -1;
+	/* What the guest wrote before QEMU exited is still in the FIFOs. */
+	drain(p.console_out, pu.console_log, &pu.console, NULL, o);
+	drain(p.result_out, -1, NULL, pu.as, o);
+	agent_stream_finish(pu.as);
+	if (r->status != 0)
+		r->qemu_error = last_line_of(o->qemu_log);
+	ret = 0;
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		reap(pid);
+	}
+	if (pu.pidfd >= 0)
+		close(pu.pidfd);
+	if (pu.console_log >= 0)
+		close(pu.console_log);
+	if (pu.as)
+		agent_stream_free(pu.as);
+	pipes_close(&p);
+	if (qmp)
+		unlink(qmp);
+	o->qemu->console_pipe = o->qemu->result_pipe = o->qemu->qmp_socket = NULL;
+	free(qmp);
+	free(cmdline);
+	strv_free(&argv);
+	return ret;
+}
+
+void session_result_free(struct session_result *r)
+{
+	free(r->qemu_error);
+	r->qemu_error = NULL;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One guest boot: start QEMU, hand the plan to the agent, stream the
+ * console and the result port to the caller until QEMU exits, the
+ * watchdog fires (no byte from the guest for too long) or the user
+ * interrupts. QEMU never outlives this call.
+ */
+#ifndef DAXTEST_GUEST_SESSION_H
+#define DAXTEST_GUEST_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "agent_stream.h"
+#include "qemu_cmd.h"
+
+struct session_opts {
+	struct qemu_config *qemu;	/* the pipes and QMP socket are set here */
+	const char *work_dir;		/* private: FIFOs and the QMP socket */
+	const char *console_log;	/* console bytes are appended here */
+	const char *qemu_log;		/* QEMU's own stdout and stderr */
+	const struct agent_plan *plan;
+	/* Seconds of guest silence allowed right now. */
+	unsigned int (*watchdog_s)(void *arg);
+	agent_event_fn on_event;
+	void (*on_console_line)(const char *line, void *arg);
+	void *arg;
+	volatile sig_atomic_t *interrupted;
+};
+
+struct session_result {
+	bool started;		/* QEMU ran (it may still have failed) */
+	int status;		/* QEMU's exit status, or 128+signal */
+	bool watchdog;		/* killed after watchdog_s of silence */
+	bool interrupted;	/* killed because the user interrupted */
+	char *qemu_error;	/* QEMU's last stderr line when it failed */
+};
+
+/* 0 when QEMU ran and exited by itself, -1 otherwise (see result). */
+int guest_session_run(const struct session_opts *o, struct session_result *r);
+void session_result_free(struct session_result *r);
+
+#endif /* DAXTEST_GUEST_SESSION_H */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where the kernel comes from: Debian's linux-source-6.12 package (the
+ * default) or a kernel tree given with --ksrc/KSRC. The tree the kernel
+ * is built from is always daxtest's own copy (the "worktree"): the
+ * user's tree is only read.
+ */
+#ifndef DAXTEST_KERNEL_SOURCE_H
+#define DAXTEST_KERNEL_SOURCE_H
+
+#define DEFAULT_KERNEL_PACKAGE "linux-source-6.12"
+
+struct kernel_source {
+	char *dir;		/* the tree to copy from */
+	char *location;		/* stable name of the worktree, e.g. "deb-linux-source-6.12" */
+	char *identity;		/* what the content is: package version, or git commit + diff hash */
+	char *description;	/* for people: "linux-source-6.12 6.12.117-1~deb12u1" */
+	int is_git;
+	int owned;		/* dir is daxtest's own extract, never written */
+};
+
+/* Finds the source; for the Debian package extracts it into the cache
+ * once. 0, or -1 after logging one line naming the problem. */
+int kernel_source_resolve(const char *ksrc, const char *cache_dir,
+			  struct kernel_source *ks);
+/* Makes worktree hold exactly the source's files; files whose content
+ * changed get a new mtime, others are left alone (incremental builds). */
+int kernel_source_sync(const struct kernel_source *ks, const char *worktree,
+		       const char *log_path);
+void kernel_source_free(struct kernel_source *ks);
+
+#endif /* DAXTEST_KERNEL_SOURCE_H */

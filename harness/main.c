@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the daxtest command: dispatch to the subcommands
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "options.h"
+#include "prepare.h"
+#include "runner.h"
+#include "shell.h"
+#include "test_catalog.h"
+
+/* Set by SIGINT/SIGTERM; the runner stops its guest and writes what it
+ * has. The one piece of global state: a signal handler can reach no
+ * other. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int cmd_list(const struct options *o)
+{
+	struct test_catalog c;
+	size_t i, width = 0;
+
+	if (test_catalog_load(&c, o->project_dir) < 0 ||
+	    test_catalog_filter(&c, o->tests) < 0) {
+		test_catalog_free(&c);
+		return 2;
+	}
+	for (i = 0; i < c.nr; i++)
+		if (strlen(c.tests[i].name) > width)
+			width = strlen(c.tests[i].name);
+	for (i = 0; i < c.nr; i++)
+		printf("%-*s  %s (timeout %u s)\n", (int)width, c.tests[i].name,
+		       c.tests[i].description, c.tests[i].timeout_s);
+	test_catalog_free(&c);
+	return 0;
+}
+
+static int cmd_kernel_build(const struct options *o)
+{
+	struct prepared p = { 0 };
+	int ret = prepare_kernel(o, &p) < 0 ? 2 : 0;
+
+	if (!ret)
+		printf("%s\n", p.kernel.bzimage);
+	prepared_free(&p);
+	return ret;
+}
+
+static int cmd_image_build(const struct options *o)
+{
+	struct prepared p;
+	int ret = prepare_all(o, &p) < 0 ? 2 : 0;
+
+	if (!ret)
+		printf("%s\n", p.image.path);
+	prepared_free(&p);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int ret;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (options_parse(&o, argc, argv) < 0) {
+		options_free(&o);
+		return 2;
+	}
+	switch (o.command) {
+	case CMD_HELP:
+		options_usage(stdout);
+		ret = 0;
+		break;
+	case CMD_LIST:
+		ret = cmd_list(&o);
+		break;
+	case CMD_KERNEL_BUILD:
+		ret = cmd_kernel_build(&o);
+		break;
+	case CMD_IMAGE_BUILD:
+		ret = cmd_image_build(&o);
+		break;
+	case CMD_SHELL:
+		ret = shell_run(&o);
+		break;
+	case CMD_RUN:
+	default:
+		catch_signals();
+		ret = runner_run(&o, &interrupted);
+		break;
+	}
+	options_free(&o);
+	return ret;
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - parse the daxtest command line
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "fsutil.h"
+#include "log.h"
+#include "options.h"
+
+enum {
+	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
+	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
+	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT,
+};
+
+static const struct option long_opts[] = {
+	{ "ksrc", required_argument, NULL, OPT_KSRC },
+	{ "patches", required_argument, NULL, OPT_PATCHES },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "tests", required_argument, NULL, OPT_TESTS },
+	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "build-jobs", required_argument, NULL, OPT_BUILD_JOBS },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "nvdimms", required_argument, NULL, OPT_NVDIMMS },
+	{ "nvdimm-size", required_argument, NULL, OPT_NVDIMM_SIZE },
+	{ "rebuild", no_argument, NULL, OPT_REBUILD },
+	{ "keep-work", no_argument, NULL, OPT_KEEP_WORK },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "project", required_argument, NULL, OPT_PROJECT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(FILE *f)
+{
+	fputs("usage: daxtest <command> [options]\n"
+	      "\n"
+	      "commands:\n"
+	      "  run            build kernel and image (cached), boot QEMU, run the tests\n"
+	      "  kernel build   build the kernel under test (cached)\n"
+	      "  image build    build the guest image (cached)\n"
+	      "  list           list the tests with a one-line description\n"
+	      "  shell          boot the test guest with a shell on the console\n"
+	      "\n"
+	      "options:\n"
+	      "  --ksrc DIR          kernel tree to test (default: Debian linux-source-6.12; env KSRC)\n"
+	      "  --patches SERIES    stack another quilt series on kernel-patches/series (repeatable; env PATCHES)\n"
+	      "  --config FRAGMENT   add a kernel config fragment (repeatable)\n"
+	      "  --tests GLOBS       comma-separated globs of tests (\"per-file-dax/*\")\n"
+	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
+	      "  --accel auto|kvm|tcg  accelerator (default auto: KVM only if a probe guest runs)\n"
+	      "  --timeout SECONDS   per-test timeout instead of each area's settings file\n"
+	      "  --cpus N --mem MiB  guest size (default 2 CPUs, 1024 MiB)\n"
+	      "  --nvdimms N --nvdimm-size MiB  emulated NVDIMMs (default 2 x 1024 MiB)\n"
+	      "  --build-jobs N      make -j for the kernel build (default cores + 1)\n"
+	      "  --rebuild           ignore the cached kernel and image\n"
+	      "  --keep-work         keep the run's work directory (backing files)\n"
+	      "  --cache DIR         cache directory (default $DAXTEST_CACHE or ~/.cache/daxtest)\n"
+	      "  -v, --verbose       show the commands daxtest runs\n"
+	      "\n"
+	      "exit status: 0 all passed, 1 a test failed or the kernel warned,\n"
+	      "2 the run itself failed (bad input, build error, guest lost)\n", f);
+}
+
+static int parse_uint(const char *arg, const char *name, unsigned int min,
+		      unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		log_error("--%s: '%s' is not a number from %u to %u", name, arg, min, max);
+		return -1;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int add_stacked(const char **v, size_t *nr, const char *arg, const char *name)
+{
+	if (*nr >= MAX_STACKED) {
+		log_error("--%s: at most %d may be given", name, MAX_STACKED);
+		return -1;
+	}
+	if (access(arg, R_OK) < 0) {
+		log_error("--%s %s: %s", name, arg, strerror(errno));
+		return -1;
+	}
+	v[(*nr)++] = arg;
+	return 0;
+}
+
+static int parse_command(struct options *o, int argc, char **argv, int *consumed)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *sub = argc > 2 ? argv[2] : NULL;
+
+	*consumed = 2;
+	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		o->command = CMD_HELP;
+	} else if (!strcmp(cmd, "run")) {
+		o->command = CMD_RUN;
+	} else if (!strcmp(cmd, "list")) {
+		o->command = CMD_LIST;
+	} else if (!strcmp(cmd, "shell")) {
+		o->command = CMD_SHELL;
+	} else if (!strcmp(cmd, "kernel") || !strcmp(cmd, "image")) {
+		if (!sub || strcmp(sub, "build")) {
+			log_error("unknown command '%s %s' (did you mean '%s build'?)", cmd,
+				  sub ? sub : "", cmd);
+			return -1;
+		}
+		o->command = !strcmp(cmd, "kernel") ? CMD_KERNEL_BUILD : CMD_IMAGE_BUILD;
+		*consumed = 3;
+	} else {
+		log_error("unknown command '%s' (daxtest help lists them)", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The project directory: --project, else two levels above the binary
+ * (<project>/build/daxtest). */
+static char *default_project_dir(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+	int i;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (i = 0; i < 2; i++) {
+		slash = strrchr(exe, '/');
+		if (!slash || slash == exe)
+			return NULL;
+		*slash = '\0';
+	}
+	return strdup(exe);
+}
+
+static int parse_one(struct options *o, int c, const char *arg)
+{
+	unsigned int mib;
+
+	switch (c) {
+	case OPT_KSRC: o->ksrc = arg; return 0;
+	case OPT_PATCHES: return add_stacked(o->series, &o->nr_series, arg, "patches");
+	case OPT_CONFIG: return add_stacked(o->configs, &o->nr_configs, arg, "config");
+	case OPT_TESTS: o->tests = arg; return 0;
+	case OPT_RESULTS: o->results_root = arg; return 0;
+	case OPT_ACCEL:
+		if (accel_parse(arg, &o->accel) == 0)
+			return 0;
+		log_error("--accel: '%s' is not auto, kvm or tcg", arg);
+		return -1;
+	case OPT_BUILD_JOBS: return parse_uint(arg, "build-jobs", 1, 256, &o->build_jobs);
+	case OPT_TIMEOUT: return parse_uint(arg, "timeout", 1, 86400, &o->timeout_s);
+	case OPT_CPUS: return parse_uint(arg, "cpus", 1, 64, &o->cpus);
+	case OPT_MEM: return parse_uint(arg, "mem", 256, 65536, &o->mem_mb);
+	case OPT_NVDIMMS: return parse_uint(arg, "nvdimms", 1, 8, &o->nr_nvdimms);
+	case OPT_NVDIMM_SIZE:
+		if (parse_uint(arg, "nvdimm-size", 512, 65536, &mib) < 0)
+			return -1;
+		o->nvdimm_size = (unsigned long long)mib << 20;
+		return 0;
+	case OPT_REBUILD: o->rebuild = true; return 0;
+	case OPT_KEEP_WORK: o->keep_work = true; return 0;
+	case OPT_CACHE: free(o->cache_dir); o->cache_dir = strdup(arg); return 0;
+	case OPT_PROJECT: free(o->project_dir); o->project_dir = strdup(arg); return 0;
+	case 'v': o->verbose = true; log_set_verbose(true); return 0;
+	case 'h': o->command = CMD_HELP; return 0;
+	}
+	return -1;
+}
+
+static void defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->results_root = "results";
+	o->accel = ACCEL_AUTO;
+	o->cpus = 2;
+	o->mem_mb = 1024;
+	o->nr_nvdimms = 2;
+	o->nvdimm_size = 1024ULL << 20;
+	o->ksrc = getenv("KSRC") && *getenv("KSRC") ? getenv("KSRC") : NULL;
+}
+
+int options_parse(struct options *o, int argc, char **argv)
+{
+	const char *env_patches = getenv("PATCHES");
+	int consumed, c;
+
+	defaults(o);
+	if (parse_command(o, argc, argv, &consumed) < 0)
+		return -1;
+	if (o->command == CMD_HELP)
+		return 0;
+	if (env_patches && *env_patches &&
+	    add_stacked(o->series, &o->nr_series, env_patches, "patches") < 0)
+		return -1;
+	opterr = 0;
+	optind = consumed;
+	while ((c = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
+		if (c == '?') {
+			log_error("unknown option '%s' (daxtest help lists them)", argv[optind - 1]);
+			return -1;
+		}
+		if (c == ':') {
+			log_error("option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		}
+		if (parse_one(o, c, optarg) < 0)
+			return -1;
+	}
+	if (optind < argc) {
+		log_error("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (!o->project_dir)
+		o->project_dir = default_project_dir();
+	if (!o->cache_dir)
+		o->cache_dir = cache_dir();
+	if (!o->project_dir || !o->cache_dir)
+		return -1;
+	return 0;
+}
+
+void options_free(struct options *o)
+{
+	free(o->project_dir);
+	free(o->cache_dir);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line options of every daxtest subcommand.
+ */
+#ifndef DAXTEST_OPTIONS_H
+#define DAXTEST_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "accel.h"
+
+#define MAX_STACKED 16
+
+enum command {
+	CMD_RUN,
+	CMD_KERNEL_BUILD,
+	CMD_IMAGE_BUILD,
+	CMD_LIST,
+	CMD_SHELL,
+	CMD_HELP,
+};
+
+struct options {
+	enum command command;
+	char *project_dir;
+	char *cache_dir;
+	const char *ksrc;
+	const char *series[MAX_STACKED];
+	size_t nr_series;
+	const char *configs[MAX_STACKED];
+	size_t nr_configs;
+	const char *tests;		/* comma-separated globs */
+	const char *results_root;	/* default "results" */
+	enum accel accel;
+	unsigned int build_jobs;	/* 0: cores + 1 */
+	unsigned int timeout_s;		/* 0: each area's settings */
+	unsigned int cpus;
+	unsigned int mem_mb;
+	unsigned int nr_nvdimms;
+	unsigned long long nvdimm_size;
+	bool rebuild;
+	bool keep_work;
+	bool verbose;
+};
+
+/* Fills o from argv (and KSRC/PATCHES in the environment). Returns 0,
+ * or -1 after printing one line naming the bad argument. */
+int options_parse(struct options *o, int argc, char **argv);
+void options_usage(FILE *f);
+void options_free(struct options *o);
+
+#endif /* DAXTEST_OPTIONS_H */

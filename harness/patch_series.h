@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Quilt-style patch series: a "series" file lists one patch per line
+ * (path relative to the series file, optional -pN), "#" starts a
+ * comment. kernel-patches/series always applies; --patches stacks more.
+ */
+#ifndef DAXTEST_PATCH_SERIES_H
+#define DAXTEST_PATCH_SERIES_H
+
+#include <stddef.h>
+
+struct hash;
+
+struct patch_entry {
+	char *path;	/* resolved path of the patch file */
+	char *where;	/* "series:LINE" for messages */
+	int strip;	/* -pN */
+};
+
+struct patch_series {
+	struct patch_entry *patches;
+	size_t nr;
+};
+
+/* Appends the patches listed in series_path. A missing or unreadable
+ * patch, or a malformed line, logs one line and returns -1. */
+int patch_series_load(struct patch_series *s, const char *series_path);
+/* Parses series text; base_dir resolves relative patch names. */
+int patch_series_parse(struct patch_series *s, const char *text,
+		       const char *series_name, const char *base_dir);
+/* Applies every patch in order to tree. A patch that does not apply
+ * logs its name and the failing hunk and returns -1 (nothing of that
+ * patch is applied). The files each patch changed or created are
+ * appended to touched_path, one per line, so the next sync can undo
+ * them. */
+int patch_series_apply(const struct patch_series *s, const char *tree,
+		       const char *touched_path);
+/* Adds every patch's name and content to h. */
+int patch_series_hash(const struct patch_series *s, struct hash *h);
+void patch_series_free(struct patch_series *s);
+
+#endif /* DAXTEST_PATCH_SERIES_H */

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prepare.c - kernel, test programs and guest image for a boot
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "prepare.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int prepare_kernel(const struct options *o, struct prepared *p)
+{
+	struct kernel_build_opts kb = {
+		.project_dir = o->project_dir,
+		.cache_dir = o->cache_dir,
+		.ksrc = o->ksrc,
+		.series = o->series,
+		.nr_series = o->nr_series,
+		.configs = o->configs,
+		.nr_configs = o->nr_configs,
+		.jobs = o->build_jobs,
+		.rebuild = o->rebuild,
+	};
+	double t0 = now_s();
+	int ret;
+
+	ret = kernel_build(&kb, &p->kernel);
+	p->kernel_s = now_s() - t0;
+	return ret;
+}
+
+/* Every selected program must have been built. */
+static int check_programs(const struct prepared *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->catalog.nr; i++) {
+		char *bin = path_join(p->tests_dir, p->catalog.tests[i].name);
+		bool ok = bin && path_is_executable(bin);
+
+		free(bin);
+		if (!ok) {
+			log_error("test %s is listed in its Makefile but was not built",
+				  p->catalog.tests[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int prepare_all(const struct options *o, struct prepared *p)
+{
+	struct image_opts io = { 0 };
+	double t0;
+
+	memset(p, 0, sizeof(*p));
+	if (test_catalog_load(&p->catalog, o->project_dir) < 0 ||
+	    test_catalog_filter(&p->catalog, o->tests) < 0)
+		return -1;
+	p->agent = path_join(o->project_dir, "build/guest/daxtest-agent");
+	if (!p->agent)
+		return -1;
+	if (!path_is_executable(p->agent)) {
+		log_error("the guest agent %s is missing (run 'make')", p->agent);
+		return -1;
+	}
+	if (prepare_kernel(o, p) < 0)
+		return -1;
+	t0 = now_s();
+	p->tests_dir = str_printf("%s/tests/%.16s", o->cache_dir, p->kernel.key);
+	if (!p->tests_dir ||
+	    test_catalog_build(o->project_dir, &p->kernel, p->tests_dir) < 0 ||
+	    check_programs(p) < 0)
+		return -1;
+	p->tests_s = now_s() - t0;
+	io.project_dir = o->project_dir;
+	io.cache_dir = o->cache_dir;
+	io.agent = p->agent;
+	io.tests_dir = p->tests_dir;
+	io.kernel = &p->kernel;
+	io.rebuild = o->rebuild;
+	t0 = now_s();
+	if (image_build(&io, &p->image) < 0)
+		return -1;
+	p->image_s = now_s() - t0;
+	return 0;
+}
+
+void prepared_free(struct prepared *p)
+{
+	kernel_artifact_free(&p->kernel);
+	test_catalog_free(&p->catalog);
+	image_free(&p->image);
+	free(p->tests_dir);
+	free(p->agent);
+}

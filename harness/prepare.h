@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every boot needs, in order, each step cached: the kernel, the
+ * test programs built against it, the guest image holding them.
+ */
+#ifndef DAXTEST_PREPARE_H
+#define DAXTEST_PREPARE_H
+
+#include "image_build.h"
+#include "kernel_build.h"
+#include "options.h"
+#include "test_catalog.h"
+
+struct prepared {
+	struct kernel_artifact kernel;
+	struct test_catalog catalog;	/* the selected tests */
+	char *tests_dir;		/* built programs: <area>/<program> */
+	char *agent;
+	struct image image;
+	double kernel_s, tests_s, image_s;
+};
+
+/* Kernel only (daxtest kernel build). 0, or -1 after logging. */
+int prepare_kernel(const struct options *o, struct prepared *p);
+/* Kernel, selected tests, image. 0, or -1 after logging. */
+int prepare_all(const struct options *o, struct prepared *p);
+void prepared_free(struct prepared *p);
+
+#endif /* DAXTEST_PREPARE_H */

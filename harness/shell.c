@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shell.c - boot the test guest interactively
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "prepare.h"
+#include "qemu_cmd.h"
+#include "results_dir.h"
+#include "shell.h"
+#include "strv.h"
+#include "workdir.h"
+
+static int run_foreground(struct strv *argv)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int status = 0;
+	pid_t pid;
+
+	/* The terminal's Ctrl-C belongs to the guest. */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		execvp(argv->v[0], argv->v);
+		fprintf(stderr, "daxtest: error: cannot run %s: %s\n", argv->v[0], strerror(errno));
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (pid < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int shell_run(const struct options *o)
+{
+	struct prepared p;
+	struct workdir w = { 0 };
+	struct qemu_config q = { 0 };
+	struct strv argv = { 0 };
+	char run_id[64];
+	unsigned int i;
+	int ret = 2;
+
+	results_dir_make_id(run_id, sizeof(run_id));
+	if (prepare_all(o, &p) < 0 ||
+	    workdir_create(&w, run_id, o->nr_nvdimms, o->nvdimm_size) < 0)
+		goto out;
+	q.qemu = "qemu-system-x86_64";
+	q.accel = o->accel == ACCEL_KVM ? ACCEL_KVM : ACCEL_TCG;
+	q.cpus = o->cpus;
+	q.mem_mb = o->mem_mb;
+	q.bios = path_is_file("/usr/share/qemu/qboot.rom") ? "/usr/share/qemu/qboot.rom" : NULL;
+	q.kernel = p.kernel.bzimage;
+	q.initrd = p.image.path;
+	q.append = "console=ttyS0 panic=-1 rdinit=/init daxtest.shell";
+	q.label_size = 128ULL << 10;
+	q.nr_nvdimms = w.nr_nvdimms;
+	for (i = 0; i < w.nr_nvdimms; i++) {
+		q.nvdimms[i].path = w.nvdimm_paths[i];
+		q.nvdimms[i].size = o->nvdimm_size;
+	}
+	if (qemu_cmd_build(&q, &argv) < 0) {
+		log_error("invalid guest description");
+		goto out;
+	}
+	log_info("shell: tests are in /daxtest/tests; leave with Ctrl-A x (%s)",
+		 q.accel == ACCEL_KVM ? "kvm" : "tcg");
+	ret = run_foreground(&argv) == 0 ? 0 : 2;
+out:
+	strv_free(&argv);
+	workdir_remove(&w, o->keep_work);
+	prepared_free(&p);
+	return ret;
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_catalog.c - find, describe, select and build the in-guest tests
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "fsutil.h"
+#include "kernel_build.h"
+#include "log.h"
+#include "proc.h"
+#include "test_catalog.h"
+
+/* Joins backslash-continued lines in place. */
+static void join_continuations(char *text)
+{
+	char *p;
+
+	while ((p = strstr(text, "\\\n"))) {
+		p[0] = ' ';
+		p[1] = ' ';
+	}
+}
+
+/* The words assigned to TEST_GEN_PROGS (":=", "=" or "+="). */
+static int makefile_programs(const char *makefile, char ***progs, size_t *nr)
+{
+	char *text = NULL, *line, *next;
+	int ret;
+
+	ret = read_file(makefile, &text, NULL);
+	if (ret < 0)
+		return ret;
+	join_continuations(text);
+	for (line = text; line; line = next) {
+		char *val, *word, *save = NULL;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, "TEST_GEN_PROGS", 14) != 0)
+			continue;
+		val = line + 14;
+		val += strspn(val, " \t");
+		if (*val == '+' || *val == ':')
+			val++;
+		if (*val != '=')
+			continue;
+		for (word = strtok_r(val + 1, " \t", &save); word;
+		     word = strtok_r(NULL, " \t", &save)) {
+			char **grown = realloc(*progs, (*nr + 1) * sizeof(*grown));
+
+			if (!grown) {
+				free(text);
+				return -ENOMEM;
+			}
+			*progs = grown;
+			(*progs)[(*nr)++] = strdup(word);
+		}
+	}
+	free(text);
+	return 0;
+}
+
+/* " * <program> - <description>" on line 3 of the source. */
+static char *program_description(const char *area_dir, const char *prog)
+{
+	char *src = str_printf("%s/%s.c", area_dir, prog), *text = NULL, *line;
+	char *desc = NULL, *sep;
+	int i;
+
+	if (!src || read_file(src, &text, NULL) < 0)
+		goto out;
+	line = text;
+	for (i = 0; i < 2 && line; i++) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (!line)
+		goto out;
+	*strchrnul(line, '\n') = '\0';
+	sep = strstr(line, " - ");
+	if (sep)
+		desc = strdup(sep + 3);
+out:
+	free(src);
+	free(text);
+	return desc ? desc : strdup("(no description on line 3 of the source)");
+}
+
+static unsigned int area_timeout(const char *area_dir)
+{
+	char *path = path_join(area_dir, "settings"), *text = NULL, *p;
+	unsigned int t = TEST_DEFAULT_TIMEOUT;
+
+	if (path && read_file(path, &text, NULL) == 0 && (p = strstr(text, "timeout="))) {
+		long v = strtol(p + 8, NULL, 10);
+
+		if (v > 0 && v < 86400)
+			t = (unsigned int)v;
+	}
+	free(path);
+	free(text);
+	return t;
+}
+
+static int add_area(struct test_catalog *c, const char *area_dir)
+{
+	char *makefile = path_join(area_dir, "Makefile"), **progs = NULL;
+	const char *area = strrchr(area_dir, '/') + 1;
+	unsigned int timeout = area_timeout(area_dir);
+	size_t nr = 0, i;
+	int ret;
+
+	if (!makefile)
+		return -1;
+	ret = makefile_programs(makefile, &progs, &nr);
+	free(makefile);
+	if (ret < 0) {
+		log_error("cannot read %s/Makefile: %s", area_dir, strerror(-ret));
+		return -1;
+	}
+	for (i = 0; i < nr; i++) {
+		struct test_def *grown = realloc(c->tests, (c->nr + 1) * sizeof(*grown));
+
+		if (!grown || !progs[i]) {
+			ret = -1;
+			break;
+		}
+		c->tests = grown;
+		c->tests[c->nr].name = str_printf("%s/%s", area, progs[i]);
+		c->tests[c->nr].description = program_description(area_dir, progs[i]);
+		c->tests[c->nr].timeout_s = timeout;
+		c->nr++;
+	}
+	for (i = 0; i < nr; i++)
+		free(progs[i]);
+	free(progs);
+	return ret;
+}
+
+int test_catalog_load(struct test_catalog *c, const char *project_dir)
+{
+	char *pattern = path_join(project_dir, "tests/*/Makefile");
+	glob_t g;
+	size_t i;
+	int ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!pattern)
+		return -1;
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		log_error("no tests found (%s)", pattern);
+		free(pattern);
+		return -1;
+	}
+	for (i = 0; i < g.gl_pathc && !ret; i++) {
+		char *dir = strdup(g.gl_pathv[i]);
+
+		if (!dir) {
+			ret = -1;
+			break;
+		}
+		*strrchr(dir, '/') = '\0';
+		ret = add_area(c, dir);
+		free(dir);
+	}
+	globfree(&g);
+	free(pattern);
+	return ret;
+}
+
+static bool test_matches(const struct test_def *t, const char *glob_pat)
+{
+	const char *slash = strchr(t->name, '/');
+	char area[256];
+
+	if (fnmatch(glob_pat, t->name, 0) == 0)
+		return true;
+	snprintf(area, sizeof(area), "%.*s", (int)(slash - t->name), t->name);
+	return fnmatch(glob_pat, area, 0) == 0;
+}
+
+int test_catalog_filter(struct test_catalog *c, const char *patterns)
+{
+	char *copy, *pat, *save = NULL;
+	bool *keep;
+	size_t i, n = 0;
+	int ret = 0;
+
+	if (!patterns || !*patterns)
+		return 0;
+	copy = strdup(patterns);
+	keep = calloc(c->nr + 1, sizeof(*keep));
+	if (!copy || !keep) {
+		ret = -1;
+		goto out;
+	}
+	for (pat = strtok_r(copy, ",", &save); pat; pat = strtok_r(NULL, ",", &save)) {
+		bool any = false;
+
+		for (i = 0; i < c->nr; i++) {
+			if (test_matches(&c->tests[i], pat)) {
+				keep[i] = true;
+				any = true;
+			}
+		}
+		if (!any) {
+			log_error("unknown test '%s' ('daxtest list' shows the tests)", pat);
+			ret = -1;
+			goto out;
+		}
+	}
+	for (i = 0; i < c->nr; i++) {
+		if (keep[i]) {
+			c->tests[n++] = c->tests[i];
+		} else {
+			free(c->tests[i].name);
+			free(c->tests[i].description);
+		}
+	}
+	c->nr = n;
+out:
+	free(copy);
+	free(keep);
+	return ret;
+}
+
+int test_catalog_build(const char *project_dir, const struct kernel_artifact *k,
+		       const char *out_dir)
+{
+	char *tests = path_join(project_dir, "tests"), *log = NULL, *lock_path = NULL;
+	char *output = str_printf("OUTPUT=%s", out_dir);
+	char *ksft = str_printf("KSFT_DIR=%s", k->ksft);
+	char *khdr = str_printf("KHDR_INCLUDES=-isystem %s/include", k->headers);
+	int lock = -1, ret = -1;
+
+	log = str_printf("%s/build.log", out_dir);
+	lock_path = str_printf("%s.lock", out_dir);
+	if (!tests || !output || !ksft || !khdr || !log || !lock_path ||
+	    mkdir_p(out_dir, 0755) < 0)
+		goto out;
+	lock = cache_lock(lock_path, "test build directory");
+	if (lock < 0)
+		goto out;
+	{
+		const char *argv[] = { "make", "-s", "-C", tests, output, ksft, khdr, NULL };
+		struct proc_spec spec = { .argv = argv, .log_path = log };
+
+		if (truncate(log, 0) < 0 && errno != ENOENT)
+			goto out;
+		if (proc_run(&spec) != 0) {
+			char *text = NULL;
+
+			log_error("building the tests failed; last lines of %s:", log);
+			if (read_file(log, &text, NULL) == 0)
+				fprintf(stderr, "%s\n", proc_tail(text, 15));
+			free(text);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	cache_unlock(lock);
+	free(tests);
+	free(log);
+	free(lock_path);
+	free(output);
+	free(ksft);
+	free(khdr);
+	return ret;
+}
+
+void test_catalog_free(struct test_catalog *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr; i++) {
+		free(c->tests[i].name);
+		free(c->tests[i].description);
+	}
+	free(c->tests);
+	memset(c, 0, sizeof(*c));
+}

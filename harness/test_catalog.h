@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-guest tests: tests/<area>/ directories in kselftest layout. The
+ * programs are TEST_GEN_PROGS of the area's Makefile, the description is
+ * line 3 of <program>.c (" * <program> - <description>"), the timeout is
+ * "timeout=" in the area's settings file (kselftest's default 45 s).
+ */
+#ifndef DAXTEST_TEST_CATALOG_H
+#define DAXTEST_TEST_CATALOG_H
+
+#include <stddef.h>
+
+#define TEST_DEFAULT_TIMEOUT 45
+
+struct kernel_artifact;
+
+struct test_def {
+	char *name;		/* "<area>/<program>" */
+	char *description;
+	unsigned int timeout_s;
+};
+
+struct test_catalog {
+	struct test_def *tests;
+	size_t nr;
+};
+
+/* Reads every area under <project>/tests. 0, or -1 after logging. */
+int test_catalog_load(struct test_catalog *c, const char *project_dir);
+/* Keeps the tests matching any of the comma-separated globs in patterns
+ * (matched against "<area>/<program>" and "<area>"). A glob that
+ * matches nothing logs its name and returns -1. */
+int test_catalog_filter(struct test_catalog *c, const char *patterns);
+/* Builds the programs for this kernel into out_dir (<area>/<program>).
+ * 0, or -1 after logging. */
+int test_catalog_build(const char *project_dir, const struct kernel_artifact *k,
+		       const char *out_dir);
+void test_catalog_free(struct test_catalog *c);
+
+#endif /* DAXTEST_TEST_CATALOG_H */

@@ -1,0 +1,1 @@
+test_cpio_DEPS := cpio fsutil proc

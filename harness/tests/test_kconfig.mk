@@ -1,0 +1,1 @@
+test_kconfig_DEPS := kconfig fsutil log

@@ -1,0 +1,1 @@
+test_qemu_cmd_DEPS := qemu_cmd strv

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * workdir.c - the run's private directory and NVDIMM backing files
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "workdir.h"
+
+/* The files are sparse, but the guest may fill them: insist on room. */
+static int check_space(const char *dir, unsigned long long need)
+{
+	struct statvfs sv;
+	unsigned long long avail;
+
+	if (statvfs(dir, &sv) < 0)
+		return 0;
+	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	if (avail >= need)
+		return 0;
+	log_error("%s has %llu MiB free, the NVDIMM backing files need %llu MiB (use --nvdimms/--nvdimm-size or TMPDIR)",
+		  dir, avail >> 20, need >> 20);
+	return -1;
+}
+
+static int create_backing_file(const char *path, unsigned long long size)
+{
+	int fd, ret = 0;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimms,
+		   unsigned long long nvdimm_size)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl;
+	unsigned int i;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	tmpl = str_printf("%s/daxtest-%s-XXXXXX", tmp, run_id);
+	if (!tmpl)
+		return -1;
+	if (!mkdtemp(tmpl)) {
+		log_error("cannot create a work directory in %s: %s", tmp, strerror(errno));
+		free(tmpl);
+		return -1;
+	}
+	w->path = tmpl;
+	if (check_space(w->path, nvdimm_size * nr_nvdimms) < 0)
+		return -1;
+	for (i = 0; i < nr_nvdimms; i++) {
+		w->nvdimm_paths[i] = str_printf("%s/nvdimm%u.img", w->path, i);
+		if (!w->nvdimm_paths[i])
+			return -1;
+		w->nr_nvdimms++;
+		err = create_backing_file(w->nvdimm_paths[i], nvdimm_size);
+		if (err < 0) {
+			log_error("cannot create %s: %s", w->nvdimm_paths[i], strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void workdir_remove(struct workdir *w, bool keep)
+{
+	unsigned int i;
+
+	if (w->path && keep)
+		log_info("work directory kept: %s", w->path);
+	else if (w->path)
+		remove_tree(w->path);
+	for (i = 0; i < w->nr_nvdimms; i++)
+		free(w->nvdimm_paths[i]);
+	free(w->path);
+	memset(w, 0, sizeof(*w));
+}

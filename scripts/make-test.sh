@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test: the project's own tests, then the DAX suite in a guest.
+#   1. host unit tests (cmocka, ASan+UBSan)
+#   2. command-line tests: bad input gives one line and exit 2
+#   3. daxtest run (what make check runs)
+# Ends with one line "N passed, N failed[, N skipped]".
+#
+# usage: make-test.sh DAXTEST [run arguments...] -- UNIT_TEST_BINARIES...
+set -u
+
+daxtest=$1
+shift
+run_args=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+	run_args+=("$1")
+	shift
+done
+[ $# -gt 0 ] && shift
+
+here=$(dirname "$0")
+counts=$(mktemp -d)
+trap 'rm -rf "$counts"' EXIT
+
+echo "== unit tests"
+UNIT_COUNTS=$counts/unit "$here/run-unit-tests.sh" "$@"
+read -r unit_pass unit_fail < "$counts/unit" || { unit_pass=0; unit_fail=1; }
+
+echo "== command-line tests"
+CLI_COUNTS=$counts/cli "$here/test-cli.sh" "$daxtest"
+read -r cli_pass cli_fail < "$counts/cli" || { cli_pass=0; cli_fail=1; }
+
+echo "== DAX suite in QEMU (make check)"
+"$daxtest" run --results results "${run_args[@]}"
+rc=$?
+suite_pass=0 suite_fail=0 suite_skip=0
+if [ -f results/latest/summary.txt ] && [ "$rc" -ne 2 ]; then
+	suite_pass=$(sed -n 's/^passed=//p' results/latest/summary.txt)
+	suite_fail=$(sed -n 's/^failed=//p' results/latest/summary.txt)
+	suite_skip=$(sed -n 's/^skipped=//p' results/latest/summary.txt)
+fi
+if [ "$rc" -ne 0 ] && [ "$suite_fail" -eq 0 ]; then
+	echo "daxtest run exited $rc" >&2
+	suite_fail=1
+fi
+
+passed=$((unit_pass + cli_pass + suite_pass))
+failed=$((unit_fail + cli_fail + suite_fail))
+echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped"
+if [ "$suite_skip" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $suite_skip skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input must give exactly one "daxtest: error:" line naming the
+# problem and exit status 2, before any guest starts. Prints TAP; with
+# CLI_COUNTS=file, writes "passed failed" there.
+set -u
+
+daxtest=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+passed=0
+failed=0
+
+# expect_error DESCRIPTION EXPECTED-TEXT COMMAND...
+expect_error()
+{
+	local desc=$1 want=$2 rc errors
+	shift 2
+	n=$((n + 1))
+	"$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+	rc=$?
+	errors=$(grep -c '^daxtest: error:' "$tmp/err")
+	if [ "$rc" -eq 2 ] && [ "$errors" -eq 1 ] && grep -q -- "$want" "$tmp/err"; then
+		echo "ok $n - $desc"
+		passed=$((passed + 1))
+	else
+		echo "not ok $n - $desc (exit $rc, $errors error lines, wanted '$want')"
+		sed 's/^/#   /' "$tmp/err"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "TAP version 13"
+expect_error "unknown command" "unknown command 'frobnicate'" \
+	"$daxtest" frobnicate
+expect_error "unknown option" "unknown option '--bogus'" \
+	"$daxtest" run --bogus
+expect_error "option without its value" "needs a value" \
+	"$daxtest" run --tests
+expect_error "bad accelerator" "is not auto, kvm or tcg" \
+	"$daxtest" run --accel xen
+expect_error "unknown test name" "unknown test 'no-such-test'" \
+	"$daxtest" run --tests no-such-test
+expect_error "kernel tree that does not exist" "KSRC=$tmp/nope" \
+	"$daxtest" kernel build --ksrc "$tmp/nope"
+expect_error "directory that is not a kernel tree" "is not a kernel source tree" \
+	"$daxtest" kernel build --ksrc "$tmp"
+expect_error "missing series file" "--patches $tmp/missing-series" \
+	"$daxtest" kernel build --patches "$tmp/missing-series"
+
+printf 'good.patch -x\n' > "$tmp/bad-option.series"
+expect_error "malformed series line" "bad-option.series:1: unknown option '-x'" \
+	"$daxtest" kernel build --patches "$tmp/bad-option.series"
+
+printf '# a comment\nmissing.patch\n' > "$tmp/missing.series"
+expect_error "series naming a missing patch" "missing.series:2: cannot read patch" \
+	"$daxtest" kernel build --patches "$tmp/missing.series"
+
+cat > "$tmp/stale.patch" <<'PATCH'
+--- a/MAINTAINERS
++++ b/MAINTAINERS
+@@ -1,3 +1,3 @@
+-This line is not in the kernel's MAINTAINERS file
++and so the hunk cannot apply
+ nor is this one
+ or this one
+PATCH
+printf 'stale.patch\n' > "$tmp/stale.series"
+expect_error "patch that does not apply" "stale.patch (.*stale.series:1) does not apply: Hunk #1 FAILED" \
+	"$daxtest" kernel build --patches "$tmp/stale.series"
+
+printf 'CONFIG_NFS_FS=y\n' > "$tmp/nfs.config"
+expect_error "config option that cannot be set" "CONFIG_NFS_FS=y (asked for in $tmp/nfs.config:1) ended up not set" \
+	"$daxtest" kernel build --config "$tmp/nfs.config"
+
+expect_error "QEMU missing" "QEMU (qemu-system-x86_64) is not installed" \
+	env PATH=/nonexistent "$daxtest" run
+
+echo "1..$n"
+if [ -n "${CLI_COUNTS:-}" ]; then
+	echo "$passed $failed" > "$CLI_COUNTS"
+fi
+[ "$failed" -eq 0 ]

@@ -13,7 +13,7 @@ static void add_machine(const struct qemu_config *c, struct strv *out)
 	unsigned int i;
 
 	for (i = 0; i < c->nr_nvdimms; i++)
-		nv_mb += c->nvdimms[i].size >> 20;
+		nv_mb += (c->nvdimms[i].size + (1ULL << 20) - 1) >> 20;
 	strv_add(out, "-machine");
 	strv_addf(out, "pc,nvdimm=on,accel=%s", c->accel == ACCEL_KVM ? "kvm" : "tcg");
 	strv_add(out, "-cpu");

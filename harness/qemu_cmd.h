@@ -12,6 +12,9 @@
 #include "strv.h"
 
 #define QEMU_MAX_NVDIMMS 8
+/* The label area comes on top of the namespace capacity: ndctl wants the
+ * capacity itself aligned, so a backing file is capacity + label. */
+#define NVDIMM_LABEL_SIZE (128ULL << 10)
 
 struct qemu_nvdimm {
 	const char *path;		/* backing file, memory-backend-file share=on */

@@ -24,7 +24,6 @@
 #define BOOT_WATCHDOG_S		60
 #define BETWEEN_TESTS_WATCHDOG_S 120
 #define TEST_GRACE_S		30
-#define NVDIMM_LABEL_SIZE	(128ULL << 10)
 
 struct runner {
 	const struct options *o;
@@ -317,7 +316,7 @@ static void fill_qemu(struct runner *r, struct qemu_config *q, const char *cmdli
 	q->nr_nvdimms = r->work.nr_nvdimms;
 	for (i = 0; i < r->work.nr_nvdimms; i++) {
 		q->nvdimms[i].path = r->work.nvdimm_paths[i];
-		q->nvdimms[i].size = r->o->nvdimm_size;
+		q->nvdimms[i].size = r->o->nvdimm_size + NVDIMM_LABEL_SIZE;
 	}
 }
 
@@ -588,7 +587,8 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	if (prepare_all(o, &r.prep) < 0 || init_report(&r, run_id) < 0)
 		goto out;
 	if (results_dir_create(&r.out, o->results_root, run_id) < 0 ||
-	    workdir_create(&r.work, run_id, o->nr_nvdimms, o->nvdimm_size) < 0)
+	    workdir_create(&r.work, run_id, o->nr_nvdimms,
+			   o->nvdimm_size + NVDIMM_LABEL_SIZE) < 0)
 		goto out;
 	choose_accel(&r);
 	r.report.accel = strdup(accel_name(o->accel));

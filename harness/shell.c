@@ -57,7 +57,7 @@ int shell_run(const struct options *o)
 
 	results_dir_make_id(run_id, sizeof(run_id));
 	if (prepare_all(o, &p) < 0 ||
-	    workdir_create(&w, run_id, o->nr_nvdimms, o->nvdimm_size) < 0)
+	    workdir_create(&w, run_id, o->nr_nvdimms, o->nvdimm_size + NVDIMM_LABEL_SIZE) < 0)
 		goto out;
 	q.qemu = "qemu-system-x86_64";
 	q.accel = o->accel == ACCEL_KVM ? ACCEL_KVM : ACCEL_TCG;
@@ -67,11 +67,11 @@ int shell_run(const struct options *o)
 	q.kernel = p.kernel.bzimage;
 	q.initrd = p.image.path;
 	q.append = "console=ttyS0 panic=-1 rdinit=/init daxtest.shell";
-	q.label_size = 128ULL << 10;
+	q.label_size = NVDIMM_LABEL_SIZE;
 	q.nr_nvdimms = w.nr_nvdimms;
 	for (i = 0; i < w.nr_nvdimms; i++) {
 		q.nvdimms[i].path = w.nvdimm_paths[i];
-		q.nvdimms[i].size = o->nvdimm_size;
+		q.nvdimms[i].size = o->nvdimm_size + NVDIMM_LABEL_SIZE;
 	}
 	if (qemu_cmd_build(&q, &argv) < 0) {
 		log_error("invalid guest description");

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the daxtest in-guest tests: making and mounting a
+ * filesystem on the pmem device, and the two views of per-file DAX that
+ * Documentation/filesystems/dax.rst describes -- the persistent flag
+ * (FS_XFLAG_DAX, or FS_DAX_FL through FS_IOC_[GS]ETFLAGS) and the in-core
+ * S_DAX state, which statx() reports as STATX_ATTR_DAX.
+ *
+ * Functions return 0 (or the value documented next to them) on success and
+ * a negative errno on failure, so a test can print what the kernel said.
+ */
+#ifndef DAXTEST_DAX_FS_H
+#define DAXTEST_DAX_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum dax_fs_type {
+	DAX_FS_XFS,
+	DAX_FS_EXT4,
+};
+
+enum dax_mount_mode {
+	DAX_MOUNT_DEFAULT,	/* no dax option on the mount at all */
+	DAX_MOUNT_ALWAYS,
+	DAX_MOUNT_NEVER,
+	DAX_MOUNT_INODE,
+};
+
+/* "xfs" or "ext4", as mount(2) wants it. */
+const char *dax_fs_name(enum dax_fs_type type);
+/* "dax=always", "dax=never", "dax=inode", or NULL for DAX_MOUNT_DEFAULT. */
+const char *dax_mount_option(enum dax_mount_mode mode);
+
+/*
+ * Makes a filesystem on dev with "mkfs.xfs -f -q -b size=N" or
+ * "mkfs.ext4 -F -q -b N". blocksize 0 means 4096: mkfs.ext4 would pick
+ * 1 KiB blocks on a small device, and a block size other than PAGE_SIZE
+ * disables DAX. Returns 0, the tool's non-zero exit status, or -errno.
+ */
+int dax_mkfs(enum dax_fs_type type, const char *dev, unsigned int blocksize);
+int dax_mount(enum dax_fs_type type, const char *dev, const char *dir,
+	      enum dax_mount_mode mode);
+/* Unmounts dir; if it is busy (a failed test left a file open), detaches it. */
+int dax_umount(const char *dir);
+
+/* 1 if the block device's request queue advertises DAX, 0 if not. */
+int dax_bdev_has_dax(const char *dev);
+
+/* STATX_ATTR_DAX in stx_attributes of dirfd/path, symlinks not followed: 1 or 0. */
+int dax_s_dax(int dirfd, const char *path);
+/* STATX_ATTR_DAX in stx_attributes_mask of dirfd/path: 1 or 0. */
+int dax_s_dax_in_mask(int dirfd, const char *path);
+
+/* FS_XFLAG_DAX through FS_IOC_FSGETXATTR: 1 or 0. */
+int dax_xflag_get(int fd);
+/* Sets or clears FS_XFLAG_DAX: FS_IOC_FSGETXATTR, then FS_IOC_FSSETXATTR. */
+int dax_xflag_set(int fd, bool on);
+/* FS_DAX_FL through FS_IOC_GETFLAGS: 1 or 0. */
+int dax_fl_get(int fd);
+/* Sets or clears FS_DAX_FL: FS_IOC_GETFLAGS, then FS_IOC_SETFLAGS. */
+int dax_fl_set(int fd, bool on);
+/* dax_xflag_get() and dax_xflag_set() on dirfd/path, opened read-only. */
+int dax_xflag_get_at(int dirfd, const char *path);
+int dax_xflag_set_at(int dirfd, const char *path, bool on);
+
+/* Creates the directory dirfd/path (0755), then sets FS_XFLAG_DAX on it if flag. */
+int dax_mkdir(int dirfd, const char *path, bool flag);
+/* Creates dirfd/path with len bytes of the byte c (mode 0644, O_EXCL). */
+int dax_create_file(int dirfd, const char *path, char c, size_t len);
+/* 1 if dirfd/path holds exactly len bytes of c, 0 if not. */
+int dax_file_has(int dirfd, const char *path, char c, size_t len);
+
+/* Writes 2 to /proc/sys/vm/drop_caches: reclaims unused dentries and inodes. */
+int dax_drop_inodes(void);
+
+#endif /* DAXTEST_DAX_FS_H */

@@ -52,6 +52,9 @@ void console_watch_init(struct console_watch *w);
  * finding, whose kind becomes KF_OOPS; a panic is a finding of its own.
  */
 int console_watch_line(struct console_watch *w, const char *line);
+/* Closes a report still collecting lines (the stream ended, e.g. the
+ * guest died), so it shows in findings. 0 or -ENOMEM. */
+int console_watch_flush(struct console_watch *w);
 /*
  * Moves the findings out (caller frees with kfinding_free on each, then
  * free() on the array); a report still collecting lines is closed and

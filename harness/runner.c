@@ -471,6 +471,7 @@ static int run_sessions(struct runner *r, volatile sig_atomic_t *interrupted)
 		if (sessions > 1)
 			log_info("booting a fresh guest for the remaining %zu tests", plan.nr_tests);
 		guest_session_run(&so, &s);
+		console_watch_flush(&r->console);
 		next = after_session(r, &s, mark);
 		session_result_free(&s);
 		free_plan(tests, paths);

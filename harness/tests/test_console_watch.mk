@@ -1,0 +1,1 @@
+test_console_watch_DEPS := console_watch fsutil

@@ -1,0 +1,1 @@
+test_ktap_DEPS := ktap fsutil

@@ -5,16 +5,26 @@
  * The port is a dedicated virtio-serial port named DAXTEST_PORT_NAME; the
  * kernel console never carries any of this. Both directions are text, one
  * record per line, at most DAXTEST_LINE_MAX bytes including the newline.
- * A record is a tag, a space, and tag-specific fields. The agent replaces
- * bytes of test output that are not printable ASCII or tab by '?', so a
- * record never contains a newline or a NUL.
+ * A record is a tag, a space, and tag-specific fields, separated by single
+ * spaces. The agent replaces every byte of a text field (test output,
+ * kernel log, names, messages) that is not printable ASCII or tab by '?'
+ * and cuts text that would not fit, so a record never contains a newline,
+ * a NUL or any other control byte; a reader may treat such a line as
+ * garbage.
  *
  * Host to guest, sent once right after QEMU starts:
  *
- *	plan <count>
+ *	plan <count>                           (count at most DAXTEST_PLAN_MAX_TESTS)
  *	env <KEY>=<value>                      (zero or more, for every test)
  *	test <index> <timeout_s> <path> <name> (count of them, index from 1)
  *	go
+ *
+ * Every line of the plan is a valid record: <KEY> is [A-Za-z_][A-Za-z0-9_]*,
+ * <value> and the whole line are printable ASCII or tab, <path> is absolute,
+ * <path> and <name> have no blanks, <timeout_s> is at least 1, the indexes
+ * count up from 1, "env" lines (at most DAXTEST_PLAN_MAX_ENV) come before
+ * the first "test" line. The agent answers an invalid plan, or none within
+ * a minute, with "error".
  *
  * Guest to host:
  *
@@ -28,26 +38,29 @@
  *	error <text>          the agent cannot go on (bad plan, setup failed)
  *	bye                   all tests done; the guest powers off next
  *
- * Every line of the plan is a valid record: <KEY> is [A-Za-z_][A-Za-z0-9_]*,
- * <value> and the whole line are printable ASCII or tab, <path> is absolute,
- * <path> and <name> have no blanks, <timeout_s> is at least 1, the indexes
- * count up from 1 and "env" lines come before the first "test" line. The
- * agent answers an invalid plan with "error".
- *
  * hello: uptime_ms is the guest's CLOCK_BOOTTIME when the agent opened the
- * port. The agent also sends release=<uname -r>; a reader ignores keys it
- * does not know. ready: <ms> is the time from hello to ready (kernel
- * modules, reading the plan, preparing the pmem namespaces). out: lines
- * longer than a record allows are cut. end: a test killed for running past
- * its timeout ends "signal=9 ms=<duration> timeout". log: among others, one
- * line per mount below /tmp/ that a test left behind and the agent
- * unmounted.
+ * port; the agent also sends release=<uname -r>. A reader ignores keys it
+ * does not know. ready: <ms> is the time from hello to ready (loading the
+ * modules, reading the plan, preparing the namespaces).
+ *
+ * Per test: begin, the out records as the output comes (an empty line is
+ * "out <index> " with nothing after the space; a trailing CR is dropped),
+ * then the log records about what the test left behind (processes killed,
+ * mounts below /tmp/ unmounted), then the dmesg records formatted like
+ * dmesg ("[%5lu.%06lu] message"), then end. ms in end is from fork() to
+ * the exit. A test killed for running past its timeout ends with
+ * "signal=9 ms=<duration> timeout". After an error the agent sends nothing
+ * more and powers off, also when a test would not die after its timeout
+ * (its end record comes first).
  *
  * Each test runs in its own session with stdin /dev/null, stdout and stderr
- * on one pipe, in the directory of <path>, with the environment PATH, HOME,
- * TERM, the plan's env entries, and DAXTEST_PMEM=/dev/pmemX (fsdax, map=mem,
- * on the NVDIMM region with the lowest id) and DAXTEST_PMEM_DEVMAP=/dev/pmemY
- * (fsdax, map=dev, on the next region; only when there is one).
+ * on one pipe, in the directory of <path>, with the environment PATH,
+ * HOME=/root, TERM=dumb, the plan's env entries, then DAXTEST_PMEM=/dev/pmemX
+ * (fsdax, map=mem, on the NVDIMM region with the lowest id) and
+ * DAXTEST_PMEM_DEVMAP=/dev/pmemY (fsdax, map=dev, on the next region; only
+ * when there is one); a later entry replaces an earlier one of the same
+ * key. The kernel log shows "daxtest: begin <name>" and "daxtest: end
+ * <name>" around each test.
  */
 #ifndef DAXTEST_PROTO_H
 #define DAXTEST_PROTO_H
@@ -55,5 +68,7 @@
 #define DAXTEST_PROTO_VERSION	1
 #define DAXTEST_PORT_NAME	"org.daxtest.results"
 #define DAXTEST_LINE_MAX	4096
+#define DAXTEST_PLAN_MAX_TESTS	10000
+#define DAXTEST_PLAN_MAX_ENV	256
 
 #endif /* DAXTEST_PROTO_H */

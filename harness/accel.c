@@ -3,6 +3,7 @@
  * accel.c - use KVM only where a probe guest really runs
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,7 +79,7 @@ enum accel accel_probe(const char *qemu, const char *work_dir, const char **why)
 		};
 		size_t len;
 		struct proc_spec spec = {
-			.argv = argv, .capture = &out, .capture_len = &len, .timeout_s = 5,
+			.argv = argv, .capture = &out, .capture_len = &len, .timeout_s = 3,
 		};
 
 		ret = proc_run(&spec);
@@ -97,4 +98,61 @@ out:
 	free(rom);
 	free(out);
 	return result;
+}
+
+/* Why-strings the probe returns, so a cached answer can point at one. */
+static const char *const reasons[] = {
+	"/dev/kvm cannot be opened",
+	"cannot write the KVM probe firmware",
+	"a KVM probe guest hung",
+	"a KVM probe guest failed to start",
+};
+
+static char *boot_id(void)
+{
+	char *id = NULL;
+
+	if (read_file("/proc/sys/kernel/random/boot_id", &id, NULL) < 0)
+		return NULL;
+	return str_rstrip(id);
+}
+
+enum accel accel_probe_cached(const char *qemu, const char *work_dir,
+			      const char *cache_dir, const char **why)
+{
+	char *path = path_join(cache_dir, "accel-probe"), *id = boot_id(), *text = NULL;
+	char *line = NULL;
+	enum accel a;
+	size_t i;
+
+	if (path && id && read_file(path, &text, NULL) == 0) {
+		char cached_id[64], answer[8];
+		int reason = -1;
+
+		if (sscanf(text, "%63s %7s %d", cached_id, answer, &reason) >= 2 &&
+		    !strcmp(cached_id, id)) {
+			a = !strcmp(answer, "kvm") ? ACCEL_KVM : ACCEL_TCG;
+			*why = reason >= 0 && reason < 4 ? reasons[reason] : "probe failed";
+			if (a == ACCEL_KVM)
+				*why = NULL;
+			goto out;
+		}
+	}
+	a = accel_probe(qemu, work_dir, why);
+	if (path && id) {
+		int reason = -1;
+
+		for (i = 0; *why && i < 4; i++)
+			if (!strcmp(*why, reasons[i]))
+				reason = (int)i;
+		line = str_printf("%s %s %d\n", id, accel_name(a), reason);
+		if (line)
+			write_file_atomic(path, line, strlen(line), 0644);
+	}
+out:
+	free(path);
+	free(id);
+	free(text);
+	free(line);
+	return a;
 }

@@ -20,5 +20,9 @@ const char *accel_name(enum accel a);
 /* ACCEL_KVM if the probe guest ran, else ACCEL_TCG with *why set to a
  * static string saying what failed. work_dir holds the probe firmware. */
 enum accel accel_probe(const char *qemu, const char *work_dir, const char **why);
+/* accel_probe, remembered in cache_dir for this host boot (the answer
+ * cannot change before a reboot, and a hanging probe costs seconds). */
+enum accel accel_probe_cached(const char *qemu, const char *work_dir,
+			      const char *cache_dir, const char **why);
 
 #endif /* DAXTEST_ACCEL_H */

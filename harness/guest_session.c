@@ -22,6 +22,8 @@
 #include "strv.h"
 
 #define LINE_BUF 8192
+/* Room for a plan of ~4000 tests; the pipe would block beyond it. */
+#define PLAN_PIPE_SIZE (1 << 20)
 
 struct pipes {
 	char *console_base, *result_base;
@@ -74,6 +76,9 @@ static int pipes_open(struct pipes *p, const char *work_dir)
 		log_error("cannot create the guest's FIFOs in %s: %s", work_dir, strerror(errno));
 		return -1;
 	}
+	/* The plan is written before QEMU reads it: leave it room. */
+	if (fcntl(p->result_in, F_SETPIPE_SZ, PLAN_PIPE_SIZE) < 0)
+		log_debug("cannot grow the plan FIFO: %s", strerror(errno));
 	return 0;
 }
 

@@ -177,6 +177,12 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_NVDIMM_SIZE:
 		if (parse_uint(arg, "nvdimm-size", 512, 65536, &mib) < 0)
 			return -1;
+		/* QEMU places NVDIMMs back to back; ndctl refuses a region
+		 * that does not start on a 16 MiB boundary. */
+		if (mib % 16) {
+			log_error("--nvdimm-size: %u MiB is not a multiple of 16 MiB", mib);
+			return -1;
+		}
 		o->nvdimm_size = (unsigned long long)mib << 20;
 		return 0;
 	case OPT_REBUILD: o->rebuild = true; return 0;

@@ -240,7 +240,7 @@ static void on_event(const struct agent_event *ev, void *arg)
 		log_debug("guest: agent up %ld ms after kernel start", ev->value);
 		break;
 	case AGENT_READY:
-		log_debug("guest: namespaces ready in %ld ms", ev->value);
+		log_debug("guest: modules, plan and namespaces ready %ld ms after hello", ev->value);
 		break;
 	case AGENT_BEGIN:
 		on_begin(r, ev);
@@ -509,7 +509,8 @@ static void choose_accel(struct runner *r)
 
 	if (o->accel == ACCEL_TCG)
 		return;
-	if (accel_probe("qemu-system-x86_64", r->work.path, &why) == ACCEL_KVM) {
+	if (accel_probe_cached("qemu-system-x86_64", r->work.path, r->o->cache_dir,
+			       &why) == ACCEL_KVM) {
 		o->accel = ACCEL_KVM;
 		return;
 	}

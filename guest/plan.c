@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * plan.c - parse and check the plan records the host sends
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "proto.h"
+
+void plan_init(struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->state = PLAN_WANT_PLAN;
+}
+
+void plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_tests; i++) {
+		free(p->tests[i].path);
+		free(p->tests[i].name);
+	}
+	for (i = 0; i < p->nr_env; i++)
+		free(p->env[i]);
+	free(p->tests);
+	free(p->env);
+	plan_init(p);
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s != '\t' && (*s < 0x20 || *s > 0x7e))
+			return false;
+	return true;
+}
+
+/* A plan field: non-empty, printable, no blanks. */
+static bool word(const char *s)
+{
+	return *s && printable(s) && !strpbrk(s, " \t");
+}
+
+static bool env_key_char(char c, bool first)
+{
+	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+static bool env_entry(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	const char *k;
+
+	if (!eq || eq == s)
+		return false;
+	for (k = s; k < eq; k++)
+		if (!env_key_char(*k, k == s))
+			return false;
+	return true;
+}
+
+/* A decimal number in [min, max] and nothing else. */
+static bool number(const char *s, unsigned long min, unsigned long max,
+		   unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Splits "tag rest" at the first space. */
+static const char *split_tag(const char *line, char *tag, size_t size)
+{
+	const char *sp = strchr(line, ' ');
+	size_t len = sp ? (size_t)(sp - line) : strlen(line);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(tag, line, len);
+	tag[len] = '\0';
+	return sp ? sp + 1 : NULL;
+}
+
+static int parse_plan(struct plan *p, const char *arg, char *err, size_t errlen)
+{
+	if (p->state != PLAN_WANT_PLAN) {
+		snprintf(err, errlen, "a second \"plan\" record");
+		return -1;
+	}
+	if (!arg || !number(arg, 0, DAXTEST_PLAN_MAX_TESTS, &p->count)) {
+		snprintf(err, errlen, "\"plan\" needs a test count from 0 to %d",
+			 DAXTEST_PLAN_MAX_TESTS);
+		return -1;
+	}
+	p->tests = calloc(p->count ? p->count : 1, sizeof(*p->tests));
+	if (!p->tests) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p->state = PLAN_WANT_ENV;
+	return 0;
+}
+
+static int parse_env(struct plan *p, const char *arg, char *err, size_t errlen)
+{
+	char **env;
+
+	if (p->state != PLAN_WANT_ENV) {
+		snprintf(err, errlen, "\"env\" after a \"test\" record or before \"plan\"");
+		return -1;
+	}
+	if (!arg || !env_entry(arg)) {
+		snprintf(err, errlen, "\"env\" needs KEY=value, KEY of [A-Za-z0-9_]");
+		return -1;
+	}
+	if (p->nr_env == DAXTEST_PLAN_MAX_ENV) {
+		snprintf(err, errlen, "more than %d \"env\" records", DAXTEST_PLAN_MAX_ENV);
+		return -1;
+	}
+	env = realloc(p->env, (p->nr_env + 1) * sizeof(*env));
+	if (!env) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p->env = env;
+	env[p->nr_env] = strdup(arg);
+	if (!env[p->nr_env]) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p->nr_env++;
+	return 0;
+}
+
+/* Splits "<index> <timeout_s> <path> <name>" at its first three spaces;
+ * the fields are checked by the caller. */
+static int split_test(char *s, char *field[4])
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		char *sp = strchr(s, ' ');
+
+		if (!sp)
+			return -1;
+		*sp = '\0';
+		field[i] = s;
+		s = sp + 1;
+	}
+	field[3] = s;
+	return 0;
+}
+
+static int parse_test(struct plan *p, const char *arg, char *err, size_t errlen)
+{
+	char buf[DAXTEST_LINE_MAX], *f[4];
+	struct plan_test *t;
+
+	if (p->state != PLAN_WANT_ENV && p->state != PLAN_WANT_TEST) {
+		snprintf(err, errlen, "\"test\" before \"plan\"");
+		return -1;
+	}
+	if (p->nr_tests == p->count) {
+		snprintf(err, errlen, "more \"test\" records than the %u planned", p->count);
+		return -1;
+	}
+	if (!arg || strlen(arg) >= sizeof(buf)) {
+		snprintf(err, errlen, "\"test\" needs <index> <timeout_s> <path> <name>");
+		return -1;
+	}
+	strcpy(buf, arg);
+	t = &p->tests[p->nr_tests];
+	if (split_test(buf, f) < 0 || !number(f[0], 1, UINT_MAX, &t->index) ||
+	    !number(f[1], 1, UINT_MAX, &t->timeout_s) || !word(f[2]) || !word(f[3])) {
+		snprintf(err, errlen, "\"test\" needs <index> <timeout_s> <path> <name>");
+		return -1;
+	}
+	if (t->index != p->nr_tests + 1) {
+		snprintf(err, errlen, "test index %u where %zu was due", t->index,
+			 p->nr_tests + 1);
+		return -1;
+	}
+	if (f[2][0] != '/') {
+		snprintf(err, errlen, "test path %s is not absolute", f[2]);
+		return -1;
+	}
+	t->path = strdup(f[2]);
+	t->name = strdup(f[3]);
+	p->nr_tests++;
+	if (!t->path || !t->name) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p->state = PLAN_WANT_TEST;
+	return 0;
+}
+
+static int parse_go(struct plan *p, const char *arg, char *err, size_t errlen)
+{
+	if (p->state == PLAN_WANT_PLAN || arg) {
+		snprintf(err, errlen, "\"go\" before \"plan\" or with arguments");
+		return -1;
+	}
+	if (p->nr_tests != p->count) {
+		snprintf(err, errlen, "\"go\" after %zu of %u tests", p->nr_tests, p->count);
+		return -1;
+	}
+	p->state = PLAN_DONE;
+	return 1;
+}
+
+int plan_parse_line(struct plan *p, const char *line, char *err, size_t errlen)
+{
+	const char *arg;
+	char tag[8];
+
+	if (p->state == PLAN_DONE) {
+		snprintf(err, errlen, "a record after \"go\"");
+		return -1;
+	}
+	if (strlen(line) >= DAXTEST_LINE_MAX || !printable(line)) {
+		snprintf(err, errlen, "a plan line is too long or not printable ASCII");
+		return -1;
+	}
+	arg = split_tag(line, tag, sizeof(tag));
+	if (!strcmp(tag, "plan"))
+		return parse_plan(p, arg, err, errlen);
+	if (!strcmp(tag, "env"))
+		return parse_env(p, arg, err, errlen);
+	if (!strcmp(tag, "test"))
+		return parse_test(p, arg, err, errlen);
+	if (!strcmp(tag, "go"))
+		return parse_go(p, arg, err, errlen);
+	snprintf(err, errlen, "unknown plan record \"%.40s\"", line);
+	return -1;
+}

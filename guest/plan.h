@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The agent's parser of the plan the host sends (proto.h). Plain C with no
+ * I/O, so the host's unit tests compile it as well.
+ */
+#ifndef DAXTEST_GUEST_PLAN_H
+#define DAXTEST_GUEST_PLAN_H
+
+#include <stddef.h>
+
+struct plan_test {
+	unsigned int index;	/* from 1 */
+	unsigned int timeout_s;
+	char *path;
+	char *name;
+};
+
+enum plan_state {
+	PLAN_WANT_PLAN,		/* nothing read yet */
+	PLAN_WANT_ENV,		/* "env", "test" or "go" may follow */
+	PLAN_WANT_TEST,		/* "test" or "go" may follow */
+	PLAN_DONE,		/* "go" read */
+};
+
+struct plan {
+	enum plan_state state;
+	unsigned int count;	/* from the "plan" record */
+	struct plan_test *tests;
+	size_t nr_tests;
+	char **env;		/* "KEY=value" */
+	size_t nr_env;
+};
+
+void plan_init(struct plan *p);
+
+/* Feeds one line of the plan, without its newline. Returns 1 once "go" has
+ * completed a valid plan, 0 when more lines must follow, -1 for an invalid
+ * line or plan (the reason in err; the plan must not be fed further). */
+int plan_parse_line(struct plan *p, const char *line, char *err, size_t errlen);
+
+void plan_free(struct plan *p);
+
+#endif /* DAXTEST_GUEST_PLAN_H */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Processes a test left behind outside its own process group (setsid(),
+ * daemons): nothing but the agent may run between tests.
+ */
+#ifndef DAXTEST_GUEST_PROCS_H
+#define DAXTEST_GUEST_PROCS_H
+
+/* Sends SIGKILL to every live process but the agent and kernel threads, and
+ * calls fn for each with its pid and command name. Returns how many, or
+ * -1 when /proc cannot be read. */
+int procs_kill_leftovers(void (*fn)(int pid, const char *comm, void *arg), void *arg);
+
+#endif /* DAXTEST_GUEST_PROCS_H */

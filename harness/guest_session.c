@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fsutil.h"
 #include "guest_session.h"
 #include "log.h"
@@ -34,14 +35,6 @@ struct line_splitter {
 	char buf[LINE_BUF];
 	size_t len;
 };
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static int make_fifo(const char *base, const char *suffix, int flags)
 {
@@ -213,7 +206,7 @@ struct pump {
  * interrupted (-1, with r set). */
 static int pump_until_exit(struct pump *pu, struct session_result *r)
 {
-	long last_progress = now_ms();
+	long last_progress = mono_ms();
 
 	for (;;) {
 		struct pollfd pfd[3] = {
@@ -222,7 +215,7 @@ static int pump_until_exit(struct pump *pu, struct session_result *r)
 			{ .fd = pu->pidfd, .events = POLLIN },
 		};
 		long limit = pu->o->watchdog_s(pu->o->arg) * 1000L;
-		long left = last_progress + limit - now_ms();
+		long left = last_progress + limit - mono_ms();
 		int n;
 
 		if (*pu->o->interrupted) {
@@ -239,9 +232,9 @@ static int pump_until_exit(struct pump *pu, struct session_result *r)
 		if (n <= 0)
 			continue;
 		if (drain(pu->p->console_out, pu->console_log, &pu->console, NULL, pu->o) > 0)
-			last_progress = now_ms();
+			last_progress = mono_ms();
 		if (drain(pu->p->result_out, -1, NULL, pu->as, pu->o) > 0)
-			last_progress = now_ms();
+			last_progress = mono_ms();
 		if (pfd[2].revents)
 			return 0;
 	}

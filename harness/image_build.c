@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "image_build.h"
@@ -361,23 +362,14 @@ static void entries_free(struct entries *e)
 	free(e->busybox);
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 int image_build(const struct image_opts *o, struct image *img)
 {
 	struct entries e = { 0 };
 	char *dir = NULL, *raw = NULL, *tmp = NULL;
-	struct timespec t0;
+	double t0 = mono_s();
 	int ret = -1, err;
 
 	memset(img, 0, sizeof(*img));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (collect(o, &e) < 0 || compute_key(&e, img->key) < 0)
 		goto out;
 	img->nr_files = e.nr;
@@ -406,7 +398,7 @@ int image_build(const struct image_opts *o, struct image *img)
 		log_error("image: cannot move %s to %s: %s", tmp, img->path, strerror(errno));
 		goto out;
 	}
-	img->seconds = seconds_since(&t0);
+	img->seconds = mono_s() - t0;
 	log_info("image: built %s (%zu entries) in %.2f s", img->path, e.nr, img->seconds);
 	ret = 0;
 out:

@@ -6,17 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "fsutil.h"
 #include "log.h"
 #include "prepare.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int prepare_kernel(const struct options *o, struct prepared *p)
 {
@@ -31,11 +24,11 @@ int prepare_kernel(const struct options *o, struct prepared *p)
 		.jobs = o->build_jobs,
 		.rebuild = o->rebuild,
 	};
-	double t0 = now_s();
+	double t0 = mono_s();
 	int ret;
 
 	ret = kernel_build(&kb, &p->kernel);
-	p->kernel_s = now_s() - t0;
+	p->kernel_s = mono_s() - t0;
 	return ret;
 }
 
@@ -76,23 +69,23 @@ int prepare_all(const struct options *o, struct prepared *p)
 	}
 	if (prepare_kernel(o, p) < 0)
 		return -1;
-	t0 = now_s();
+	t0 = mono_s();
 	p->tests_dir = str_printf("%s/tests/%.16s", o->cache_dir, p->kernel.key);
 	if (!p->tests_dir ||
 	    test_catalog_build(o->project_dir, &p->kernel, p->tests_dir) < 0 ||
 	    check_programs(p) < 0)
 		return -1;
-	p->tests_s = now_s() - t0;
+	p->tests_s = mono_s() - t0;
 	io.project_dir = o->project_dir;
 	io.cache_dir = o->cache_dir;
 	io.agent = p->agent;
 	io.tests_dir = p->tests_dir;
 	io.kernel = &p->kernel;
 	io.rebuild = o->rebuild;
-	t0 = now_s();
+	t0 = mono_s();
 	if (image_build(&io, &p->image) < 0)
 		return -1;
-	p->image_s = now_s() - t0;
+	p->image_s = mono_s() - t0;
 	return 0;
 }
 

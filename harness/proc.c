@@ -13,15 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "proc.h"
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static void child_exec(const struct proc_spec *spec, int in_fd, int out_fd)
 {
@@ -66,7 +59,7 @@ static int append_capture(const struct proc_spec *spec, size_t *cap,
 /* Copies the child's output to the log and capture until EOF or timeout. */
 static int pump_output(const struct proc_spec *spec, int fd, int log_fd, pid_t pid)
 {
-	long deadline = spec->timeout_s ? now_ms() + spec->timeout_s * 1000L : 0;
+	long deadline = spec->timeout_s ? mono_ms() + spec->timeout_s * 1000L : 0;
 	size_t cap = 0;
 	char buf[8192];
 
@@ -76,7 +69,7 @@ static int pump_output(const struct proc_spec *spec, int fd, int log_fd, pid_t p
 		ssize_t n;
 
 		if (deadline) {
-			wait_ms = (int)(deadline - now_ms());
+			wait_ms = (int)(deadline - mono_ms());
 			if (wait_ms <= 0) {
 				kill(pid, SIGKILL);
 				return 1;

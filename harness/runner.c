@@ -11,6 +11,7 @@
 
 #include "agent_stream.h"
 #include "console_watch.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "guest_session.h"
 #include "image_build.h"
@@ -45,14 +46,6 @@ struct runner {
 	char *agent_error;
 	size_t printed;			/* tests printed as KTAP so far */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int append_text(char **buf, size_t *len, const char *text)
 {
@@ -194,9 +187,9 @@ static void on_begin(struct runner *r, const struct agent_event *ev)
 		return;
 	}
 	if (!r->report.boot_seconds)
-		r->report.boot_seconds = now_s() - r->session_t0;
+		r->report.boot_seconds = mono_s() - r->session_t0;
 	r->current = (long)idx;
-	r->test_t0 = now_s();
+	r->test_t0 = mono_s();
 	r->console_mark = r->console.nr_findings;
 	console_watch_init(&r->test_watch);
 }
@@ -213,7 +206,7 @@ static void on_end(struct runner *r, const struct agent_event *ev)
 		return;
 	}
 	t = &r->report.tests[r->current];
-	t->seconds = now_s() - r->test_t0;
+	t->seconds = mono_s() - r->test_t0;
 	f = console_watch_take(&r->test_watch, &nr);
 	move_findings(&t->findings, &t->nr_findings, f, nr);
 	free(f);
@@ -411,7 +404,7 @@ static int after_session(struct runner *r, const struct session_result *s,
 		const char *cause = console_cause(r, r->console_mark);
 
 		t->status = TEST_CRASH;
-		t->seconds = now_s() - r->test_t0;
+		t->seconds = mono_s() - r->test_t0;
 		copy_console_findings(r, r->console_mark, t);
 		if (s->watchdog)
 			snprintf(msg, sizeof(msg), "the guest stopped responding (no output for %u s)",
@@ -467,7 +460,7 @@ static int run_sessions(struct runner *r, volatile sig_atomic_t *interrupted)
 		r->current = -1;
 		free(r->agent_error);
 		r->agent_error = NULL;
-		r->session_t0 = now_s();
+		r->session_t0 = mono_s();
 		if (sessions > 1)
 			log_info("booting a fresh guest for the remaining %zu tests", plan.nr_tests);
 		guest_session_run(&so, &s);
@@ -564,7 +557,7 @@ static void finish(struct runner *r)
 	f = console_watch_take(&r->console, &nr);
 	move_findings(&r->report.findings, &r->report.nr_findings, f, nr);
 	free(f);
-	r->report.total_seconds = now_s() - r->run_t0;
+	r->report.total_seconds = mono_s() - r->run_t0;
 	print_ready_tests(r, true);
 	results_dir_write_reports(&r->out, &r->report);
 	report_summary(stderr, &r->report);
@@ -579,7 +572,7 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	char run_id[64];
 	int ret = 2;
 
-	r.run_t0 = now_s();
+	r.run_t0 = mono_s();
 	console_watch_init(&r.console);
 	results_dir_make_id(run_id, sizeof(run_id));
 	if (!have_qemu()) {

@@ -1,1 +1,1 @@
-test_cpio_DEPS := cpio fsutil proc
+test_cpio_DEPS := cpio fsutil proc clock

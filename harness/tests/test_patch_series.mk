@@ -1,1 +1,1 @@
-test_patch_series_DEPS := patch_series fsutil hash log proc
+test_patch_series_DEPS := patch_series fsutil hash log proc clock

@@ -84,7 +84,10 @@ static int append(struct json_object *array, struct json_object *v)
 	return 0;
 }
 
-static struct json_object *strings_new(char *const *v, size_t n)
+
+/* A JSON array of n items of size bytes each, made by element(). */
+static struct json_object *array_new(const void *items, size_t n, size_t size,
+				     struct json_object *(*element)(const void *item))
 {
 	struct json_object *a;
 	size_t i;
@@ -93,7 +96,7 @@ static struct json_object *strings_new(char *const *v, size_t n)
 	if (!a)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		if (append(a, text_new(v[i]))) {
+		if (append(a, element((const char *)items + i * size))) {
 			json_object_put(a);
 			return NULL;
 		}
@@ -101,7 +104,29 @@ static struct json_object *strings_new(char *const *v, size_t n)
 	return a;
 }
 
-static struct json_object *subtests_new(const struct ktap_test *tests, size_t n);
+static struct json_object *string_element(const void *item)
+{
+	return text_new(*(char *const *)item);
+}
+
+static struct json_object *strings_new(char *const *v, size_t n)
+{
+	return array_new(v, n, sizeof(*v), string_element);
+}
+
+static struct json_object *subtest_element(const void *item);
+
+static struct json_object *subtests_new(const struct ktap_test *tests, size_t n)
+{
+	return array_new(tests, n, sizeof(*tests), subtest_element);
+}
+
+static struct json_object *finding_element(const void *item);
+
+static struct json_object *findings_new(const struct kfinding *f, size_t n)
+{
+	return array_new(f, n, sizeof(*f), finding_element);
+}
 
 static struct json_object *subtest_new(const struct ktap_test *t)
 {
@@ -122,23 +147,6 @@ fail:
 	return NULL;
 }
 
-static struct json_object *subtests_new(const struct ktap_test *tests, size_t n)
-{
-	struct json_object *a;
-	size_t i;
-
-	a = json_object_new_array();
-	if (!a)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (append(a, subtest_new(&tests[i]))) {
-			json_object_put(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
 static struct json_object *finding_new(const struct kfinding *f)
 {
 	struct json_object *o;
@@ -155,21 +163,14 @@ static struct json_object *finding_new(const struct kfinding *f)
 	return o;
 }
 
-static struct json_object *findings_new(const struct kfinding *f, size_t n)
+static struct json_object *subtest_element(const void *item)
 {
-	struct json_object *a;
-	size_t i;
+	return subtest_new(item);
+}
 
-	a = json_object_new_array();
-	if (!a)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (append(a, finding_new(&f[i]))) {
-			json_object_put(a);
-			return NULL;
-		}
-	}
-	return a;
+static struct json_object *finding_element(const void *item)
+{
+	return finding_new(item);
 }
 
 static struct json_object *test_new(const struct test_result *t)
@@ -195,6 +196,11 @@ static struct json_object *test_new(const struct test_result *t)
 	return o;
 }
 
+static struct json_object *test_element(const void *item)
+{
+	return test_new(item);
+}
+
 static struct json_object *totals_new(const struct run_report *r)
 {
 	struct report_totals t;
@@ -213,23 +219,6 @@ static struct json_object *totals_new(const struct run_report *r)
 	return o;
 }
 
-static struct json_object *tests_new(const struct run_report *r)
-{
-	struct json_object *a;
-	size_t i;
-
-	a = json_object_new_array();
-	if (!a)
-		return NULL;
-	for (i = 0; i < r->nr_tests; i++) {
-		if (append(a, test_new(&r->tests[i]))) {
-			json_object_put(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
 static struct json_object *run_new(const struct run_report *r)
 {
 	struct json_object *o;
@@ -246,7 +235,8 @@ static struct json_object *run_new(const struct run_report *r)
 	    add_text(o, "infra_error", r->infra_error) ||
 	    add_value(o, "totals", totals_new(r)) ||
 	    add_value(o, "findings", findings_new(r->findings, r->nr_findings)) ||
-	    add_value(o, "tests", tests_new(r))) {
+	    add_value(o, "tests", array_new(r->tests, r->nr_tests, sizeof(*r->tests),
+						  test_element))) {
 		json_object_put(o);
 		return NULL;
 	}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_test_catalog.c - finding, describing and selecting the guest tests
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fsutil.h"
+#include "test_catalog.h"
+
+static void put(const char *root, const char *name, const char *text)
+{
+	char *p = path_join(root, name), *dir = strdup(p);
+
+	*strrchr(dir, '/') = '\0';
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	assert_int_equal(write_file_atomic(p, text, strlen(text), 0644), 0);
+	free(p);
+	free(dir);
+}
+
+static int setup(void **state)
+{
+	char *root = strdup("/tmp/daxtest-catalog-XXXXXX");
+
+	if (!root || !mkdtemp(root))
+		return -1;
+	put(root, "tests/alpha/Makefile",
+	    "CFLAGS += -Wall\nTEST_GEN_PROGS := one \\\n\ttwo\nTEST_GEN_PROGS += three\n"
+	    "include ../lib.mk\n");
+	put(root, "tests/alpha/settings", "timeout=120\n");
+	put(root, "tests/alpha/one.c",
+	    "// SPDX-License-Identifier: GPL-2.0\n/*\n * one - checks the first thing\n */\n");
+	put(root, "tests/alpha/two.c", "int x;\n");
+	put(root, "tests/beta/Makefile", "TEST_GEN_PROGS = solo\n");
+	*state = root;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	remove_tree(*state);
+	free(*state);
+	return 0;
+}
+
+static void reads_programs_descriptions_and_timeouts(void **state)
+{
+	struct test_catalog c;
+
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(c.nr, 4);
+	assert_string_equal(c.tests[0].name, "alpha/one");
+	assert_string_equal(c.tests[1].name, "alpha/two");
+	assert_string_equal(c.tests[2].name, "alpha/three");
+	assert_string_equal(c.tests[3].name, "beta/solo");
+	assert_string_equal(c.tests[0].description, "checks the first thing");
+	assert_non_null(strstr(c.tests[1].description, "no description"));
+	assert_int_equal(c.tests[0].timeout_s, 120);
+	assert_int_equal(c.tests[3].timeout_s, TEST_DEFAULT_TIMEOUT);
+	test_catalog_free(&c);
+}
+
+static void filters_by_glob_and_area(void **state)
+{
+	struct test_catalog c;
+
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(test_catalog_filter(&c, "beta,alpha/t*"), 0);
+	assert_int_equal(c.nr, 3);
+	assert_string_equal(c.tests[0].name, "alpha/two");
+	assert_string_equal(c.tests[2].name, "beta/solo");
+	test_catalog_free(&c);
+}
+
+static void unknown_pattern_is_an_error(void **state)
+{
+	struct test_catalog c;
+
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(test_catalog_filter(&c, "alpha/one,gamma"), -1);
+	test_catalog_free(&c);
+}
+
+static void no_areas_is_an_error(void **state)
+{
+	struct test_catalog c;
+
+	assert_int_equal(test_catalog_load(&c, "/nonexistent"), -1);
+	test_catalog_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(reads_programs_descriptions_and_timeouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(filters_by_glob_and_area, setup, teardown),
+		cmocka_unit_test_setup_teardown(unknown_pattern_is_an_error, setup, teardown),
+		cmocka_unit_test(no_areas_is_an_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "json_scan.h"
 #include "namespaces.h"
@@ -286,12 +288,83 @@ static int prepare_region(struct ns_ctx *c, const struct region *rg, const char 
 	return 0;
 }
 
+/*
+ * Prepares a region in a child process while the caller does another: an
+ * ndctl run under TCG is mostly process start-up and waiting on sysfs, so
+ * two regions overlap well. The child reports "0<path>" or "1<error>" on
+ * a pipe; it has no port (a quiet one drops its log records).
+ */
+static pid_t prepare_region_child(struct ns_ctx *c, const struct region *rg,
+				  const char *map, int *result_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct port quiet;
+		char path[64], err[512], msg[600];
+		struct ns_ctx child = { .port = &quiet, .envp = c->envp, .err = err,
+					.errlen = sizeof(err) };
+		int n;
+
+		close(fds[0]);
+		port_init(&quiet);
+		if (prepare_region(&child, rg, map, path, sizeof(path)) < 0)
+			n = snprintf(msg, sizeof(msg), "1%s", err);
+		else
+			n = snprintf(msg, sizeof(msg), "0%s", path);
+		_exit(write_all(fds[1], msg, n > 0 ? (size_t)n : 0) < 0);
+	}
+	close(fds[1]);
+	*result_fd = fds[0];
+	return pid;
+}
+
+static int wait_region_child(struct ns_ctx *c, const struct region *rg, pid_t pid,
+			     int fd, char *path, size_t size)
+{
+	char msg[600];
+	ssize_t n, got = 0;
+	int status;
+
+	while ((n = read(fd, msg + got, sizeof(msg) - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	msg[got > 0 ? got : 0] = '\0';
+	if (got < 1 || (msg[0] != '0' && msg[0] != '1')) {
+		snprintf(c->err, c->errlen, "%s: preparing it failed without a word", rg->dev);
+		return -1;
+	}
+	if (msg[0] == '1') {
+		snprintf(c->err, c->errlen, "%s", msg + 1);
+		return -1;
+	}
+	if (strlen(msg + 1) >= size) {
+		snprintf(c->err, c->errlen, "%s: device path too long", rg->dev);
+		return -1;
+	}
+	memcpy(path, msg + 1, strlen(msg + 1) + 1);
+	port_log(c->port, "%s: %s ready (prepared in parallel)", rg->dev, path);
+	return 0;
+}
+
 int namespaces_prepare(struct port *p, char *const envp[], struct pmem_devs *devs,
 		       char *err, size_t errlen)
 {
 	struct ns_ctx c = { .port = p, .envp = envp, .err = err, .errlen = errlen };
 	struct region regions[MAX_REGIONS];
-	int nr, i;
+	pid_t child = -1;
+	int nr, i, fd = -1, ret;
 
 	memset(devs, 0, sizeof(*devs));
 	nr = list_regions(&c, regions, ARRAY_SIZE(regions));
@@ -302,10 +375,28 @@ int namespaces_prepare(struct port *p, char *const envp[], struct pmem_devs *dev
 			 " bus (QEMU started without -device nvdimm?)");
 		return -1;
 	}
-	if (prepare_region(&c, &regions[0], "mem", devs->mem, sizeof(devs->mem)) < 0)
-		return -1;
-	if (nr > 1 &&
-	    prepare_region(&c, &regions[1], "dev", devs->devmap, sizeof(devs->devmap)) < 0)
+	if (nr > 1) {
+		child = prepare_region_child(&c, &regions[1], "dev", &fd);
+		if (child < 0) {
+			snprintf(err, errlen, "fork: %s", strerror(errno));
+			return -1;
+		}
+	}
+	ret = prepare_region(&c, &regions[0], "mem", devs->mem, sizeof(devs->mem));
+	if (child > 0) {
+		char child_err[512];
+		struct ns_ctx cc = c;
+
+		/* The first failure is the one reported. */
+		if (ret < 0) {
+			cc.err = child_err;
+			cc.errlen = sizeof(child_err);
+		}
+		if (wait_region_child(&cc, &regions[1], child, fd, devs->devmap,
+				      sizeof(devs->devmap)) < 0)
+			ret = -1;
+	}
+	if (ret < 0)
 		return -1;
 	for (i = 2; i < nr; i++)
 		port_log(p, "%s: not used by daxtest, left as it is", regions[i].dev);

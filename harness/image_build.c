@@ -338,13 +338,14 @@ static int write_cpio(const struct entries *e, const char *path)
 
 static int compress(const char *in, const char *out)
 {
-	const char *argv[] = { "zstd", "-q", "-f", "-3", "-T0", "-o", out, in, NULL };
+	/* The kernel reads only LZ4's legacy frame format (-l). */
+	const char *argv[] = { "lz4", "-q", "-f", "-l", "-9", in, out, NULL };
 	char *msg = NULL;
 	int ret;
 
 	ret = proc_capture(argv, NULL, &msg);
 	if (ret != 0)
-		log_error("image: zstd failed: %s", proc_tail(msg, 1));
+		log_error("image: lz4 failed: %s", proc_tail(msg, 1));
 	free(msg);
 	return ret ? -1 : 0;
 }
@@ -373,7 +374,7 @@ int image_build(const struct image_opts *o, struct image *img)
 		goto out;
 	img->nr_files = e.nr;
 	dir = path_join(o->cache_dir, "images");
-	img->path = str_printf("%s/%.16s.cpio.zst", dir ? dir : "", img->key);
+	img->path = str_printf("%s/%.16s.cpio.lz4", dir ? dir : "", img->key);
 	if (!dir || !img->path || mkdir_p(dir, 0755) < 0)
 		goto out;
 	if (!o->rebuild && path_is_file(img->path)) {

@@ -2,7 +2,7 @@
 /*
  * Building the guest image: images/initramfs.recipe plus the guest
  * agent, the kernel's modules and the test programs, written as a
- * zstd-compressed newc cpio. Cached by a hash of every input's content,
+ * LZ4-compressed (legacy format) newc cpio. Cached by a hash of every input's content,
  * so an unchanged input set is never rebuilt.
  */
 #ifndef DAXTEST_IMAGE_BUILD_H

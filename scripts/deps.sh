@@ -9,7 +9,7 @@ PACKAGES="
 qemu-system-x86 qemu-utils
 linux-source-6.12
 build-essential bc flex bison libelf-dev libssl-dev dwarves cpio kmod ccache
-patch rsync git zstd pkg-config
+patch rsync git lz4
 busybox-static ndctl daxctl xfsprogs e2fsprogs
 libjson-c-dev libcmocka-dev
 "

@@ -7,6 +7,7 @@
 #   make check    build kernel + image (cached) and run the DAX suite in QEMU
 #   make test     the project's own tests: unit tests, then make check
 #   make bench    timings of the pipeline stages
+#   make mutants  deliberately broken kernels must fail the tests (nightly)
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
 #            DAXTEST_ARGS="extra daxtest run arguments"
@@ -34,7 +35,7 @@ AGENT		:= $(BUILD)/guest/daxtest-agent
 RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(PATCHES),--patches $(PATCHES)) \
 		   $(if $(TESTS),--tests '$(TESTS)') $(DAXTEST_ARGS)
 
-.PHONY: all deps kernel image check test unit bench clean
+.PHONY: all deps kernel image check test unit bench mutants clean
 all: $(DAXTEST) $(AGENT)
 
 deps:
@@ -62,6 +63,9 @@ $(AGENT): $(GUEST_OBJS)
 #   test_ktap_DEPS := ktap result
 -include $(wildcard harness/tests/*.mk)
 .SECONDEXPANSION:
+# Keep the sanitizer objects: make would delete them as intermediates,
+# after make test's summary line.
+.SECONDARY: $(HARNESS_SAN_OBJS)
 unit_objs = $(addprefix $(BUILD)/san/harness/,$(addsuffix .o,$($(1)_DEPS)))
 $(BUILD)/unit/%: harness/tests/%.c $$(call unit_objs,$$*) $(HEADERS)
 	@mkdir -p $(@D)
@@ -85,6 +89,9 @@ test: deps all $(UNIT_BINS)
 
 bench: deps all
 	@scripts/bench.sh $(DAXTEST)
+
+mutants: deps all
+	@scripts/mutants.sh $(DAXTEST) $(DAXTEST_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -108,6 +108,8 @@ static void agent_setup(struct agent *a)
 	if (mounts_early(err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
 	console_reopen();
+	/* /proc/cmdline is readable from here on. */
+	a->shell = shell_requested();
 	if (setenv("PATH", AGENT_PATH, 1) < 0)
 		fatal(a, "setenv: %s", strerror(errno));
 	if (!a->shell && port_open(&a->port, PORT_WAIT_MS, err, sizeof(err)) < 0)
@@ -313,7 +315,6 @@ int main(void)
 	memset(&a, 0, sizeof(a));
 	port_init(&a.port);
 	plan_init(&a.plan);
-	a.shell = shell_requested();
 	agent_setup(&a);
 	agent_prepare(&a);
 	if (a.shell) {

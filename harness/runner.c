@@ -32,6 +32,8 @@ struct runner {
 	struct workdir work;
 	struct results_dir out;
 	struct console_watch console;	/* the whole console stream */
+	bool *claimed;			/* per console finding: during a test */
+	size_t nr_claimed;
 	double run_t0;
 	/* the current session */
 	double session_t0;
@@ -92,6 +94,25 @@ static void move_findings(struct kfinding **dst, size_t *nr_dst,
 	memcpy(p + *nr_dst, src, nr_src * sizeof(*p));
 	*dst = p;
 	*nr_dst += nr_src;
+}
+
+/* Marks the console findings from mark on as having happened during a
+ * test, so they are not reported again as outside any test. */
+static void claim_console_findings(struct runner *r, size_t mark)
+{
+	size_t i;
+	bool *p;
+
+	if (r->console.nr_findings > r->nr_claimed) {
+		p = realloc(r->claimed, r->console.nr_findings * sizeof(*p));
+		if (!p)
+			return;
+		memset(p + r->nr_claimed, 0, (r->console.nr_findings - r->nr_claimed) * sizeof(*p));
+		r->claimed = p;
+		r->nr_claimed = r->console.nr_findings;
+	}
+	for (i = mark; i < r->console.nr_findings; i++)
+		r->claimed[i] = true;
 }
 
 /* Console findings since mark, copied (the console watch keeps its own). */
@@ -214,6 +235,7 @@ static void on_end(struct runner *r, const struct agent_event *ev)
 	 * missed a report. */
 	if (!t->nr_findings)
 		copy_console_findings(r, r->console_mark, t);
+	claim_console_findings(r, r->console_mark);
 	judge_test(t, ev, r->prep.catalog.tests[r->current].timeout_s);
 	results_dir_write_test(&r->out, t);
 	r->current = -1;
@@ -405,6 +427,7 @@ static int after_session(struct runner *r, const struct session_result *s,
 		t->status = TEST_CRASH;
 		t->seconds = mono_s() - r->test_t0;
 		copy_console_findings(r, r->console_mark, t);
+		claim_console_findings(r, r->console_mark);
 		if (s->watchdog)
 			snprintf(msg, sizeof(msg), "the guest stopped responding (no output for %u s)",
 				 watchdog_s(r));
@@ -550,11 +573,16 @@ static bool have_qemu(void)
 static void finish(struct runner *r)
 {
 	struct kfinding *f;
-	size_t nr;
+	size_t nr, i;
 
 	/* Kernel reports outside any test fail the run too. */
 	f = console_watch_take(&r->console, &nr);
-	move_findings(&r->report.findings, &r->report.nr_findings, f, nr);
+	for (i = 0; i < nr; i++) {
+		if (i < r->nr_claimed && r->claimed[i])
+			kfinding_free(&f[i]);
+		else
+			move_findings(&r->report.findings, &r->report.nr_findings, &f[i], 1);
+	}
 	free(f);
 	r->report.total_seconds = mono_s() - r->run_t0;
 	print_ready_tests(r, true);
@@ -599,5 +627,6 @@ out:
 	run_report_free(&r.report);
 	prepared_free(&r.prep);
 	free(r.agent_error);
+	free(r.claimed);
 	return ret;
 }

@@ -127,21 +127,37 @@ const struct kconfig_opt *kconfig_find(const struct kconfig *c, const char *name
 	return NULL;
 }
 
+static int cmp_opt_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct kconfig_opt *const *)a)->name,
+		      (*(const struct kconfig_opt *const *)b)->name);
+}
+
 char *kconfig_format(const struct kconfig *c)
 {
+	const struct kconfig_opt **sorted;
 	char *buf = NULL;
 	size_t len = 0, i;
 	FILE *f;
 
-	f = open_memstream(&buf, &len);
-	if (!f)
+	sorted = calloc(c->nr + 1, sizeof(*sorted));
+	if (!sorted)
 		return NULL;
-	for (i = 0; i < c->nr; i++) {
-		if (!strcmp(c->opts[i].value, "n"))
-			fprintf(f, "# %s is not set\n", c->opts[i].name);
-		else
-			fprintf(f, "%s=%s\n", c->opts[i].name, c->opts[i].value);
+	for (i = 0; i < c->nr; i++)
+		sorted[i] = &c->opts[i];
+	qsort(sorted, c->nr, sizeof(*sorted), cmp_opt_name);
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		free(sorted);
+		return NULL;
 	}
+	for (i = 0; i < c->nr; i++) {
+		if (!strcmp(sorted[i]->value, "n"))
+			fprintf(f, "# %s is not set\n", sorted[i]->name);
+		else
+			fprintf(f, "%s=%s\n", sorted[i]->name, sorted[i]->value);
+	}
+	free(sorted);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -27,7 +27,8 @@ struct kconfig {
 int kconfig_parse(struct kconfig *c, const char *text, const char *name);
 int kconfig_load(struct kconfig *c, const char *path);
 const struct kconfig_opt *kconfig_find(const struct kconfig *c, const char *name);
-/* The merged fragment as text (malloc'd), in request order. */
+/* The merged fragment as text (malloc'd), sorted by option name, so the
+ * order fragments come in does not change it (nor the kernel's cache key). */
 char *kconfig_format(const struct kconfig *c);
 /* Logs one line for each option of want that have does not match and
  * returns how many did not. */

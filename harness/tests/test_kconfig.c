@@ -71,6 +71,23 @@ static void verify_counts_every_mismatch(void **state)
 	kconfig_free(&have);
 }
 
+static void format_ignores_fragment_order(void **state)
+{
+	struct kconfig a = { 0 }, b = { 0 };
+	char *ta, *tb;
+
+	assert_int_equal(kconfig_parse(&a, "CONFIG_XFS_FS=y\nCONFIG_EXT4_FS=y\n", "a"), 0);
+	assert_int_equal(kconfig_parse(&b, "CONFIG_EXT4_FS=y\nCONFIG_XFS_FS=y\n", "b"), 0);
+	ta = kconfig_format(&a);
+	tb = kconfig_format(&b);
+	assert_string_equal(ta, tb);
+	assert_string_equal(ta, "CONFIG_EXT4_FS=y\nCONFIG_XFS_FS=y\n");
+	free(ta);
+	free(tb);
+	kconfig_free(&a);
+	kconfig_free(&b);
+}
+
 static void format_round_trips(void **state)
 {
 	struct kconfig c = { 0 }, again = { 0 };
@@ -94,6 +111,7 @@ int main(void)
 		cmocka_unit_test(later_assignment_wins),
 		cmocka_unit_test(rejects_malformed_lines),
 		cmocka_unit_test(verify_counts_every_mismatch),
+		cmocka_unit_test(format_ignores_fragment_order),
 		cmocka_unit_test(format_round_trips),
 	};
 

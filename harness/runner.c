@@ -156,6 +156,24 @@ static void print_ready_tests(struct runner *r, bool all)
 	}
 }
 
+/* The timeout the agent enforces for test idx: --timeout, else its
+ * area's settings. */
+static unsigned int test_timeout(const struct runner *r, size_t idx)
+{
+	return r->o->timeout_s ? r->o->timeout_s : r->prep.catalog.tests[idx].timeout_s;
+}
+
+/* The reason of the first skipped subtest, for a program that skipped. */
+static const char *first_skip_reason(const struct ktap_doc *doc)
+{
+	size_t i;
+
+	for (i = 0; i < doc->nr_tests; i++)
+		if (doc->tests[i].status == KTAP_SKIP && doc->tests[i].directive)
+			return doc->tests[i].directive;
+	return "every subtest skipped";
+}
+
 /* Decides a finished test's status from how it ended and what it said. */
 static void judge_test(struct test_result *t, const struct agent_event *ev,
 		       unsigned int timeout_s)
@@ -177,6 +195,7 @@ static void judge_test(struct test_result *t, const struct agent_event *ev,
 		set_reason(t, "killed by signal %s", buf);
 	} else if (ev->exit_code == 4) {
 		t->status = TEST_SKIP;
+		set_reason(t, "%s", first_skip_reason(&t->ktap));
 	} else if (ev->exit_code != 0) {
 		t->status = TEST_FAIL;
 		snprintf(buf, sizeof(buf), "%d", ev->exit_code);
@@ -236,7 +255,7 @@ static void on_end(struct runner *r, const struct agent_event *ev)
 	if (!t->nr_findings)
 		copy_console_findings(r, r->console_mark, t);
 	claim_console_findings(r, r->console_mark);
-	judge_test(t, ev, r->prep.catalog.tests[r->current].timeout_s);
+	judge_test(t, ev, test_timeout(r, (size_t)r->current));
 	results_dir_write_test(&r->out, t);
 	r->current = -1;
 	r->ended++;
@@ -304,7 +323,7 @@ static unsigned int watchdog_s(void *arg)
 	if (!r->hello)
 		return BOOT_WATCHDOG_S;
 	if (r->current >= 0)
-		return r->prep.catalog.tests[r->current].timeout_s + TEST_GRACE_S;
+		return test_timeout(r, (size_t)r->current) + TEST_GRACE_S;
 	return BETWEEN_TESTS_WATCHDOG_S;
 }
 
@@ -352,7 +371,7 @@ static int build_plan(struct runner *r, struct agent_plan *plan,
 			return -1;
 		(*tests)[i].name = d->name;
 		(*tests)[i].path = (*paths)[i];
-		(*tests)[i].timeout_s = r->o->timeout_s ? r->o->timeout_s : d->timeout_s;
+		(*tests)[i].timeout_s = test_timeout(r, r->first + i);
 	}
 	plan->tests = *tests;
 	plan->nr_tests = n;
@@ -618,6 +637,8 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	fflush(stdout);
 	if (run_sessions(&r, interrupted) < 0 && !r.report.infra_error)
 		infra_error(&r, "the run failed");
+	if (r.stream_bad)
+		infra_error(&r, "the result port carried malformed records (see above): results may be incomplete");
 	finish(&r);
 	ret = exit_status(&r);
 out:

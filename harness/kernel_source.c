@@ -105,7 +105,6 @@ static int resolve_debian(const char *cache_dir, struct kernel_source *ks)
 		free(version);
 		return -1;
 	}
-	ks->owned = 1;
 	ks->location = str_printf("deb-%s", package);
 	ks->identity = str_printf("debian %s %s", package, version);
 	ks->description = str_printf("%s %s", package, version);
@@ -382,7 +381,7 @@ int kernel_source_sync(const struct kernel_source *ks, const char *worktree,
 		       const char *log_path)
 {
 	char *list = NULL, *old = NULL, *list_path = NULL, *src = NULL, *dst = NULL;
-	char *from = NULL, *link = NULL;
+	char *from = NULL;
 	size_t len = 0, old_len = 0;
 	int ret = -1;
 
@@ -390,10 +389,7 @@ int kernel_source_sync(const struct kernel_source *ks, const char *worktree,
 	src = str_printf("%s/", ks->dir);
 	dst = str_printf("%s/", worktree);
 	from = str_printf("--files-from=%s", list_path ? list_path : "");
-	/* daxtest's own extracted package is never written to: hard links
-	 * save the copy (patch and rsync replace files, never edit them). */
-	link = ks->owned ? str_printf("--link-dest=%s", ks->dir) : strdup("--");
-	if (!list_path || !src || !dst || !from || !link)
+	if (!list_path || !src || !dst || !from)
 		goto out;
 	if ((ks->is_git ? list_git_files(ks->dir, &list, &len) :
 			  list_dir_files(ks->dir, &list, &len)) < 0) {
@@ -407,9 +403,16 @@ int kernel_source_sync(const struct kernel_source *ks, const char *worktree,
 		log_error("cannot write %s: %s", list_path, strerror(errno));
 		goto out;
 	}
+	/*
+	 * Without -t, every file rsync writes gets the current time, so make
+	 * rebuilds what depends on it; files whose content did not change
+	 * are left alone. (Hard links to the source, or preserved times,
+	 * would give a file restored after a patch its old mtime, and make
+	 * would keep the patched object.)
+	 */
 	{
 		const char *argv[] = { "rsync", "-rlp", "--checksum", "--from0",
-				       from, "--ignore-missing-args", link, src, dst, NULL };
+				       from, "--ignore-missing-args", src, dst, NULL };
 		struct proc_spec spec = { .argv = argv, .log_path = log_path };
 
 		if (proc_run(&spec) != 0) {
@@ -426,7 +429,6 @@ out:
 	free(src);
 	free(dst);
 	free(from);
-	free(link);
 	return ret;
 }
 

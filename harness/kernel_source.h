@@ -16,15 +16,15 @@ struct kernel_source {
 	char *identity;		/* what the content is: package version, or git commit + diff hash */
 	char *description;	/* for people: "linux-source-6.12 6.12.117-1~deb12u1" */
 	int is_git;
-	int owned;		/* dir is daxtest's own extract, never written */
 };
 
 /* Finds the source; for the Debian package extracts it into the cache
  * once. 0, or -1 after logging one line naming the problem. */
 int kernel_source_resolve(const char *ksrc, const char *cache_dir,
 			  struct kernel_source *ks);
-/* Makes worktree hold exactly the source's files; files whose content
- * changed get a new mtime, others are left alone (incremental builds). */
+/* Makes worktree hold exactly the source's files; every file it writes
+ * gets the current time, files whose content did not change are left
+ * alone (incremental builds stay correct). */
 int kernel_source_sync(const struct kernel_source *ks, const char *worktree,
 		       const char *log_path);
 void kernel_source_free(struct kernel_source *ks);

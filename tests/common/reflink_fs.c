@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers for the daxtest reflink tests; see reflink_fs.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reflink_fs.h"
+
+#define REFLINK_IO_CHUNK	4096
+#define KMSG_RECORD_MAX		8192
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* execvp(), then the sbin directories a minimal PATH may lack; never returns. */
+static void run_child(char *const argv[])
+{
+	static const char *const dirs[] = { "/usr/sbin", "/sbin" };
+	char path[PATH_MAX];
+	size_t i;
+
+	execvp(argv[0], argv);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], argv[0]);
+		execv(path, argv);
+	}
+	fprintf(stderr, "# cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Runs argv to completion: its exit status, 128 + signal, or -errno. */
+static int run_prog(char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		run_child(argv);
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int reflink_mkfs_xfs(const char *dev, bool reflink)
+{
+	char *on[] = { "mkfs.xfs", "-f", "-q", "-b", "size=4096", "-m",
+		       "reflink=1,rmapbt=1", (char *)dev, NULL };
+	char *off[] = { "mkfs.xfs", "-f", "-q", "-b", "size=4096", "-m",
+			"reflink=0,rmapbt=0", (char *)dev, NULL };
+
+	return run_prog(reflink ? on : off);
+}
+
+int reflink_clone(int src_fd, int dst_fd)
+{
+	if (ioctl(dst_fd, FICLONE, src_fd))
+		return -errno;
+	return 0;
+}
+
+int reflink_clone_range(int src_fd, off_t src_off, off_t len, int dst_fd,
+			off_t dst_off)
+{
+	struct file_clone_range fcr = {
+		.src_fd = src_fd,
+		.src_offset = src_off,
+		.src_length = len,
+		.dest_offset = dst_off,
+	};
+
+	if (ioctl(dst_fd, FICLONERANGE, &fcr))
+		return -errno;
+	return 0;
+}
+
+int reflink_dedupe(int src_fd, off_t src_off, off_t len, int dst_fd,
+		   off_t dst_off, int32_t *status, uint64_t *deduped)
+{
+	struct file_dedupe_range *fdr;
+	int ret = 0;
+
+	fdr = calloc(1, sizeof(*fdr) + sizeof(struct file_dedupe_range_info));
+	if (!fdr)
+		return -ENOMEM;
+	fdr->src_offset = src_off;
+	fdr->src_length = len;
+	fdr->dest_count = 1;
+	fdr->info[0].dest_fd = dst_fd;
+	fdr->info[0].dest_offset = dst_off;
+	if (ioctl(src_fd, FIDEDUPERANGE, fdr)) {
+		ret = -errno;
+	} else {
+		*status = fdr->info[0].status;
+		*deduped = fdr->info[0].bytes_deduped;
+	}
+	free(fdr);
+	return ret;
+}
+
+unsigned char reflink_pattern(unsigned int seed, off_t pos)
+{
+	uint32_t x = (uint32_t)pos * 2654435761u ^ seed;
+
+	x ^= x >> 15;
+	x *= 2246822519u;
+	x ^= x >> 13;
+	return x & 0xff;
+}
+
+unsigned int reflink_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned int)getpid() * 40503u ^ (unsigned int)ts.tv_nsec;
+}
+
+int reflink_write_pattern(int fd, off_t off, size_t len, unsigned int seed,
+			  off_t pat_pos)
+{
+	unsigned char buf[REFLINK_IO_CHUNK];
+	size_t done = 0, n, i;
+	ssize_t w;
+
+	while (done < len) {
+		n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		for (i = 0; i < n; i++)
+			buf[i] = reflink_pattern(seed, pat_pos + done + i);
+		w = pwrite(fd, buf, n, off + done);
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		done += w;
+	}
+	return 0;
+}
+
+int reflink_create(int dirfd, const char *path, size_t len, unsigned int seed)
+{
+	int fd, ret;
+
+	fd = openat(dirfd, path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	ret = reflink_write_pattern(fd, 0, len, seed, 0);
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+ssize_t reflink_mem_mismatch(const unsigned char *buf, size_t len,
+			     unsigned int seed, off_t pat_pos)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != reflink_pattern(seed, pat_pos + i))
+			return i;
+	return -1;
+}
+
+int reflink_check_pattern(int fd, off_t off, size_t len, unsigned int seed,
+			  off_t pat_pos, off_t *bad)
+{
+	unsigned char buf[REFLINK_IO_CHUNK];
+	size_t done = 0, n;
+	ssize_t r, i;
+
+	while (done < len) {
+		n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		r = pread(fd, buf, n, off + done);
+		if (r < 0)
+			return -errno;
+		if (r == 0) {
+			*bad = off + done;
+			return 0;
+		}
+		i = reflink_mem_mismatch(buf, r, seed, pat_pos + done);
+		if (i >= 0) {
+			*bad = off + done + i;
+			return 0;
+		}
+		done += r;
+	}
+	return 1;
+}
+
+int reflink_kmsg_open(void)
+{
+	int fd;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+int reflink_kmsg_find(int fd, const char *needle)
+{
+	char rec[KMSG_RECORD_MAX];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records: go on with the next */
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			return 0;
+		rec[n] = '\0';
+		if (strstr(rec, needle))
+			return 1;
+	}
+}

@@ -56,8 +56,7 @@ static void exec_tool(char *const argv[])
 	fprintf(stderr, "# cannot run %s: %s\n", argv[0], strerror(errno));
 }
 
-/* Runs argv to completion: its exit status, 128 + signal, or -errno. */
-static int run_tool(char *const argv[])
+int dax_run_tool(char *const argv[])
 {
 	int status;
 	pid_t pid;
@@ -87,7 +86,7 @@ int dax_mkfs(enum dax_fs_type type, const char *dev, unsigned int blocksize)
 		blocksize = 4096;
 	snprintf(bs, sizeof(bs), "%u", blocksize);
 	snprintf(xfs_bs, sizeof(xfs_bs), "size=%u", blocksize);
-	return run_tool(type == DAX_FS_XFS ? xfs : ext4);
+	return dax_run_tool(type == DAX_FS_XFS ? xfs : ext4);
 }
 
 int dax_mount(enum dax_fs_type type, const char *dev, const char *dir,

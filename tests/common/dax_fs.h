@@ -39,6 +39,10 @@ const char *dax_mount_option(enum dax_mount_mode mode);
  * disables DAX. Returns 0, the tool's non-zero exit status, or -errno.
  */
 int dax_mkfs(enum dax_fs_type type, const char *dev, unsigned int blocksize);
+/* Runs a tool (mkfs.*, ...) to completion, looking in the sbin
+ * directories a minimal PATH may lack: its exit status, 128 + signal,
+ * or -errno. */
+int dax_run_tool(char *const argv[]);
 int dax_mount(enum dax_fs_type type, const char *dev, const char *dir,
 	      enum dax_mount_mode mode);
 /* Unmounts dir; if it is busy (a failed test left a file open), detaches it. */

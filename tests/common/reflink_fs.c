@@ -5,56 +5,19 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dax_fs.h"
 #include "reflink_fs.h"
 
 #define REFLINK_IO_CHUNK	4096
 #define KMSG_RECORD_MAX		8192
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-
-/* execvp(), then the sbin directories a minimal PATH may lack; never returns. */
-static void run_child(char *const argv[])
-{
-	static const char *const dirs[] = { "/usr/sbin", "/sbin" };
-	char path[PATH_MAX];
-	size_t i;
-
-	execvp(argv[0], argv);
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], argv[0]);
-		execv(path, argv);
-	}
-	fprintf(stderr, "# cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
-/* Runs argv to completion: its exit status, 128 + signal, or -errno. */
-static int run_prog(char *const argv[])
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		run_child(argv);
-	if (waitpid(pid, &status, 0) != pid)
-		return -errno;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
 
 int reflink_mkfs_xfs(const char *dev, bool reflink)
 {
@@ -63,7 +26,7 @@ int reflink_mkfs_xfs(const char *dev, bool reflink)
 	char *off[] = { "mkfs.xfs", "-f", "-q", "-b", "size=4096", "-m",
 			"reflink=0,rmapbt=0", (char *)dev, NULL };
 
-	return run_prog(reflink ? on : off);
+	return dax_run_tool(reflink ? on : off);
 }
 
 int reflink_clone(int src_fd, int dst_fd)

@@ -108,6 +108,18 @@ int dax_umount(const char *dir)
 	return 0;
 }
 
+int dax_mount_cleanup(const char *dir, bool mounted, const char **step)
+{
+	int ret = mounted ? dax_umount(dir) : 0;
+
+	*step = "umount";
+	if (rmdir(dir) && !ret) {
+		ret = -errno;
+		*step = "rmdir";
+	}
+	return ret;
+}
+
 /* Reads the first byte of a sysfs attribute. */
 static int read_sysfs_char(const char *path, char *c)
 {

@@ -47,6 +47,10 @@ int dax_mount(enum dax_fs_type type, const char *dev, const char *dir,
 	      enum dax_mount_mode mode);
 /* Unmounts dir; if it is busy (a failed test left a file open), detaches it. */
 int dax_umount(const char *dir);
+/* A fixture's teardown: unmounts dir when mounted (dax_umount()), then
+ * removes it, both attempted. 0, or the first -errno with *step set to
+ * "umount" or "rmdir". */
+int dax_mount_cleanup(const char *dir, bool mounted, const char **step);
 
 /* 1 if the block device's request queue advertises DAX, 0 if not. */
 int dax_bdev_has_dax(const char *dev);

@@ -118,7 +118,8 @@ static inline void pmem_mnt_setup(struct __test_metadata *_metadata,
 static inline void pmem_mnt_teardown(struct __test_metadata *_metadata,
 				     struct pmem_mnt *m)
 {
-	int ret = 0;
+	const char *step;
+	int ret;
 
 	/*
 	 * After a failed ASSERT, the harness's _metadata->trigger is still
@@ -126,11 +127,8 @@ static inline void pmem_mnt_teardown(struct __test_metadata *_metadata,
 	 * would print although its check passed. SKIP() clears it the same way.
 	 */
 	_metadata->trigger = 0;
-	if (m->mounted)
-		ret = dax_umount(m->mnt);
-	EXPECT_EQ(0, ret) TH_LOG("umount %s: %s", m->mnt, strerror(-ret));
-	ret = rmdir(m->mnt) ? -errno : 0;
-	EXPECT_EQ(0, ret) TH_LOG("rmdir %s: %s", m->mnt, strerror(-ret));
+	ret = dax_mount_cleanup(m->mnt, m->mounted, &step);
+	EXPECT_EQ(0, ret) TH_LOG("%s %s: %s", step, m->mnt, strerror(-ret));
 }
 
 /* Creates (O_EXCL) and opens dirfd/path read-write with size bytes: fd or -errno. */

@@ -17,7 +17,6 @@
 #include "reflink_fs.h"
 
 #define REFLINK_IO_CHUNK	4096
-#define KMSG_RECORD_MAX		8192
 
 int reflink_mkfs_xfs(const char *dev, bool reflink)
 {
@@ -160,37 +159,4 @@ int reflink_check_pattern(int fd, off_t off, size_t len, unsigned int seed,
 		done += r;
 	}
 	return 1;
-}
-
-int reflink_kmsg_open(void)
-{
-	int fd;
-
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -errno;
-	}
-	return fd;
-}
-
-int reflink_kmsg_find(int fd, const char *needle)
-{
-	char rec[KMSG_RECORD_MAX];
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overwritten records: go on with the next */
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -errno;
-		if (n == 0)
-			return 0;
-		rec[n] = '\0';
-		if (strstr(rec, needle))
-			return 1;
-	}
 }

@@ -59,9 +59,5 @@ int reflink_check_pattern(int fd, off_t off, size_t len, unsigned int seed,
 ssize_t reflink_mem_mismatch(const unsigned char *buf, size_t len,
 			     unsigned int seed, off_t pat_pos);
 
-/* Opens /dev/kmsg positioned after the last record: a fd. */
-int reflink_kmsg_open(void);
-/* 1 if a record logged since reflink_kmsg_open() contains needle, 0 if not. */
-int reflink_kmsg_find(int fd, const char *needle);
 
 #endif /* DAXTEST_REFLINK_FS_H */

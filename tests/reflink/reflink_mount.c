@@ -31,6 +31,7 @@
 
 #include "kselftest_harness.h"
 #include "dax_fs.h"
+#include "kmsg_find.h"
 #include "reflink_fs.h"
 
 #define SECTOR		512
@@ -256,13 +257,13 @@ TEST_F(rlmount, partition_always_refused)
 	int kmsg, ret;
 
 	MAKE_PARTITION_FS(true);
-	kmsg = reflink_kmsg_open();
+	kmsg = kmsg_open_at_end();
 	ASSERT_LE(0, kmsg) TH_LOG("open /dev/kmsg: %s", strerror(-kmsg));
 	ret = mount_xfs(self, self->part, DAX_MOUNT_ALWAYS);
 	EXPECT_EQ(-EINVAL, ret)
 		TH_LOG("mounting XFS with reflink dax=always on the partition %s: %s, expected EINVAL (xfs_setup_dax_always(), fs/xfs/xfs_super.c:350-355)",
 		       self->part, ret ? strerror(-ret) : "success");
-	ret = reflink_kmsg_find(kmsg, MULTI_PART_MSG);
+	ret = kmsg_find(kmsg, MULTI_PART_MSG);
 	EXPECT_EQ(1, ret)
 		TH_LOG("the kernel log has no \"%s\" from the refused mount (%d): it was refused for another reason",
 		       MULTI_PART_MSG, ret);

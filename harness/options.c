@@ -217,9 +217,6 @@ int options_parse(struct options *o, int argc, char **argv)
 		return -1;
 	if (o->command == CMD_HELP)
 		return 0;
-	if (env_patches && *env_patches &&
-	    add_stacked(o->series, &o->nr_series, env_patches, "patches") < 0)
-		return -1;
 	opterr = 0;
 	optind = consumed;
 	while ((c = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
@@ -238,6 +235,11 @@ int options_parse(struct options *o, int argc, char **argv)
 		log_error("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
+	/* As KSRC for --ksrc: the environment's series only when the
+	 * command line gives none (make passes both). */
+	if (!o->nr_series && env_patches && *env_patches &&
+	    add_stacked(o->series, &o->nr_series, env_patches, "patches") < 0)
+		return -1;
 	if (!o->project_dir)
 		o->project_dir = default_project_dir();
 	if (!o->cache_dir)

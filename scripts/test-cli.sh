@@ -75,6 +75,19 @@ printf 'CONFIG_NFS_FS=y\n' > "$tmp/nfs.config"
 expect_error "config option that cannot be set" "CONFIG_NFS_FS=y (asked for in $tmp/nfs.config:1) ended up not set" \
 	"$daxtest" kernel build --config "$tmp/nfs.config"
 
+# make passes PATCHES both in the environment and as --patches: once.
+n=$((n + 1))
+PATCHES=$tmp/stale.series "$daxtest" kernel build --patches "$tmp/stale.series" \
+	> /dev/null 2> "$tmp/err" < /dev/null
+if grep -q ', 1 patch, key' "$tmp/err"; then
+	echo "ok $n - PATCHES and --patches name the series once"
+	passed=$((passed + 1))
+else
+	echo "not ok $n - PATCHES and --patches stacked the series twice"
+	sed 's/^/#   /' "$tmp/err"
+	failed=$((failed + 1))
+fi
+
 expect_error "QEMU missing" "QEMU (qemu-system-x86_64) is not installed" \
 	env PATH=/nonexistent "$daxtest" run
 

@@ -38,6 +38,7 @@
 
 #include "kselftest_harness.h"
 #include "dax_fs.h"
+#include "bare_fixture.h"
 
 #define FILE_SIZE	(16 * 4096)
 #define SMALL_SIZE	32	/* fits in the inode: inline with inline_data */
@@ -53,49 +54,6 @@ struct daxtest_move_extent {
 };
 #define DAXTEST_IOC_MOVE_EXT	_IOWR('f', 15, struct daxtest_move_extent)
 
-FIXTURE(ext4dax) {
-	char dev[256];		/* $DAXTEST_PMEM */
-	char mnt[64];		/* the mkdtemp() mount point */
-	int root;		/* O_DIRECTORY fd on the mounted root, or -1 */
-	bool mounted;
-	bool dev_dax;		/* the device's request queue advertises DAX */
-};
-
-FIXTURE_SETUP(ext4dax)
-{
-	const char *dev = getenv("DAXTEST_PMEM");
-	struct stat st;
-	int ret;
-
-	self->root = -1;
-	if (!dev || !*dev)
-		SKIP(return, "DAXTEST_PMEM is not set: no pmem block device to test on");
-	if (stat(dev, &st) || !S_ISBLK(st.st_mode))
-		SKIP(return, "DAXTEST_PMEM=%s is not a block device", dev);
-	ASSERT_GT(sizeof(self->dev), strlen(dev))
-		TH_LOG("DAXTEST_PMEM=%s is too long", dev);
-	snprintf(self->dev, sizeof(self->dev), "%s", dev);
-
-	ret = dax_bdev_has_dax(dev);
-	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
-				 dev, strerror(-ret));
-	self->dev_dax = ret;
-
-	snprintf(self->mnt, sizeof(self->mnt), "/tmp/daxtest-pfd.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->mnt)) TH_LOG("mkdtemp: %s", strerror(errno));
-}
-
-/* A parent teardown, for the reasons fsdax_fixture.h gives. */
-FIXTURE_TEARDOWN_PARENT(ext4dax)
-{
-	const char *step;
-	int ret;
-
-	_metadata->trigger = 0;
-	ret = dax_mount_cleanup(self->mnt, self->mounted, &step);
-	EXPECT_EQ(0, ret) TH_LOG("%s %s: %s", step, self->mnt, strerror(-ret));
-}
-
 #define NEED_DAX_DEVICE() do { \
 	if (!self->dev_dax) \
 		SKIP(return, "%s has no DAX (queue/dax is 0): no inode can get S_DAX there", \
@@ -106,7 +64,7 @@ FIXTURE_TEARDOWN_PARENT(ext4dax)
  * mkfs.ext4 with 4 KiB blocks and the feature (or none), then a mount with
  * opts and the root opened: 0, or the tool's status or -errno.
  */
-static int ext4_setup(FIXTURE_DATA(ext4dax) *self, const char *feature,
+static int ext4_setup(FIXTURE_DATA(bare) *self, const char *feature,
 		      const char *opts)
 {
 	char *mkfs[] = { "mkfs.ext4", "-F", "-q", "-b", "4096", "-O",
@@ -175,7 +133,7 @@ static int change_flags(int fd, int mask, bool on)
 } while (0)
 
 /* A8: +x on a journal-data inode gives EOPNOTSUPP (dax_compatible(), ioctl.c:572-577, 610-613) */
-TEST_F(ext4dax, dax_on_journal_data_eopnotsupp)
+TEST_F(bare, dax_on_journal_data_eopnotsupp)
 {
 	int fd, flags, ret;
 
@@ -202,7 +160,7 @@ TEST_F(ext4dax, dax_on_journal_data_eopnotsupp)
 }
 
 /* A8: +j on a DAX_FL inode gives EOPNOTSUPP (dax_compatible(), ioctl.c:580-581) */
-TEST_F(ext4dax, journal_data_on_dax_fl_eopnotsupp)
+TEST_F(bare, journal_data_on_dax_fl_eopnotsupp)
 {
 	int fd, flags, ret;
 
@@ -224,7 +182,7 @@ TEST_F(ext4dax, journal_data_on_dax_fl_eopnotsupp)
 }
 
 /* A8: +x on an inline-data inode gives EOPNOTSUPP (ext4/047) */
-TEST_F(ext4dax, dax_on_inline_data_eopnotsupp)
+TEST_F(bare, dax_on_inline_data_eopnotsupp)
 {
 	int fd, flags, ret;
 
@@ -247,7 +205,7 @@ TEST_F(ext4dax, dax_on_inline_data_eopnotsupp)
 }
 
 /* A8: a new file under a +x directory is never inline (ialloc.c:1307-1311) */
-TEST_F(ext4dax, new_dax_file_not_inline)
+TEST_F(bare, new_dax_file_not_inline)
 {
 	int flags, ret;
 
@@ -278,7 +236,7 @@ TEST_F(ext4dax, new_dax_file_not_inline)
 }
 
 /* A8: +j on an S_DAX inode without DAX_FL (dax=always) gives EBUSY (ioctl.c:684-692) */
-TEST_F(ext4dax, journal_data_on_s_dax_ebusy)
+TEST_F(bare, journal_data_on_s_dax_ebusy)
 {
 	int fd, flags, ret;
 
@@ -331,7 +289,7 @@ static int move_ext(int root, int *moved)
 }
 
 /* A8: online defrag (EXT4_IOC_MOVE_EXT) of an S_DAX inode gives EOPNOTSUPP (ioctl.c:1368) */
-TEST_F(ext4dax, move_ext_eopnotsupp)
+TEST_F(bare, move_ext_eopnotsupp)
 {
 	int moved, ret;
 
@@ -373,7 +331,7 @@ static bool ext4_feature_built(const char *name)
 }
 
 /* A8: FS_IOC_ENABLE_VERITY on a DAX_FL file gives EINVAL (verity.c:109) */
-TEST_F(ext4dax, verity_on_dax_einval)
+TEST_F(bare, verity_on_dax_einval)
 {
 	struct fsverity_enable_arg arg = {
 		.version = 1,
@@ -423,7 +381,7 @@ static int set_policy_at(int dirfd, const char *path)
 }
 
 /* A8: an encryption policy on a DAX_FL directory gives EOPNOTSUPP (crypto.c:156) */
-TEST_F(ext4dax, encrypt_on_dax_dir_eopnotsupp)
+TEST_F(bare, encrypt_on_dax_dir_eopnotsupp)
 {
 	int ret;
 

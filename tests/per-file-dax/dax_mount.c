@@ -32,52 +32,11 @@
 #include "kselftest_harness.h"
 #include "dax_fs.h"
 #include "kmsg_find.h"
-
+#include "bare_fixture.h"
 
 /* xfs_setup_dax_always(), fs/xfs/xfs_super.c:338-339 and :344-345. */
 #define XFS_NO_DAX_MSG	"DAX unsupported by block device. Turning off DAX."
 #define XFS_BSIZE_MSG	"DAX not supported for blocksize. Turning off DAX."
-
-FIXTURE(daxmnt) {
-	char dev[256];		/* $DAXTEST_PMEM */
-	char mnt[64];		/* the mkdtemp() mount point */
-	bool mounted;
-	bool dev_dax;		/* the device's request queue advertises DAX */
-};
-
-FIXTURE_SETUP(daxmnt)
-{
-	const char *dev = getenv("DAXTEST_PMEM");
-	struct stat st;
-	int ret;
-
-	if (!dev || !*dev)
-		SKIP(return, "DAXTEST_PMEM is not set: no pmem block device to test on");
-	if (stat(dev, &st) || !S_ISBLK(st.st_mode))
-		SKIP(return, "DAXTEST_PMEM=%s is not a block device", dev);
-	ASSERT_GT(sizeof(self->dev), strlen(dev))
-		TH_LOG("DAXTEST_PMEM=%s is too long", dev);
-	snprintf(self->dev, sizeof(self->dev), "%s", dev);
-
-	ret = dax_bdev_has_dax(dev);
-	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
-				 dev, strerror(-ret));
-	self->dev_dax = ret;
-
-	snprintf(self->mnt, sizeof(self->mnt), "/tmp/daxtest-pfd.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->mnt)) TH_LOG("mkdtemp: %s", strerror(errno));
-}
-
-/* A parent teardown, for the reasons fsdax_fixture.h gives. */
-FIXTURE_TEARDOWN_PARENT(daxmnt)
-{
-	const char *step;
-	int ret;
-
-	_metadata->trigger = 0;
-	ret = dax_mount_cleanup(self->mnt, self->mounted, &step);
-	EXPECT_EQ(0, ret) TH_LOG("%s %s: %s", step, self->mnt, strerror(-ret));
-}
 
 /* The tests below need dax=always to be possible at all on the device. */
 #define NEED_DAX_DEVICE() do { \
@@ -87,7 +46,7 @@ FIXTURE_TEARDOWN_PARENT(daxmnt)
 } while (0)
 
 /* mount(2) of the device with an option string: 0 or -errno. */
-static int mnt_mount(FIXTURE_DATA(daxmnt) *self, enum dax_fs_type fs,
+static int mnt_mount(FIXTURE_DATA(bare) *self, enum dax_fs_type fs,
 		     const char *opts)
 {
 	if (mount(self->dev, self->mnt, dax_fs_name(fs), 0, opts))
@@ -97,14 +56,14 @@ static int mnt_mount(FIXTURE_DATA(daxmnt) *self, enum dax_fs_type fs,
 }
 
 /* A remount of the mount point with an option string: 0 or -errno. */
-static int mnt_remount(FIXTURE_DATA(daxmnt) *self, const char *opts)
+static int mnt_remount(FIXTURE_DATA(bare) *self, const char *opts)
 {
 	if (mount(self->dev, self->mnt, NULL, MS_REMOUNT, opts))
 		return -errno;
 	return 0;
 }
 
-static int mnt_umount(FIXTURE_DATA(daxmnt) *self)
+static int mnt_umount(FIXTURE_DATA(bare) *self)
 {
 	if (umount(self->mnt))
 		return -errno;
@@ -149,7 +108,7 @@ static int shown_dax_option(const char *dir, char *buf, size_t size)
 }
 
 /* S_DAX of a new regular file (FS_XFLAG_DAX clear) in the mounted root. */
-static int new_file_s_dax(FIXTURE_DATA(daxmnt) *self, const char *name)
+static int new_file_s_dax(FIXTURE_DATA(bare) *self, const char *name)
 {
 	int root, ret;
 
@@ -171,7 +130,7 @@ static int new_file_s_dax(FIXTURE_DATA(daxmnt) *self, const char *name)
  * unsupported by block device": on 6.12.117 the block size has its own,
  * "DAX not supported for blocksize".
  */
-TEST_F(daxmnt, xfs_always_small_blocks_turns_off)
+TEST_F(bare, xfs_always_small_blocks_turns_off)
 {
 	const char *msg = self->dev_dax ? XFS_BSIZE_MSG : XFS_NO_DAX_MSG;
 	char opt[64];
@@ -207,7 +166,7 @@ TEST_F(daxmnt, xfs_always_small_blocks_turns_off)
 }
 
 /* A2 control: on a device with DAX and 4 KiB blocks, XFS keeps dax=always */
-TEST_F(daxmnt, xfs_always_page_blocks_kept)
+TEST_F(bare, xfs_always_page_blocks_kept)
 {
 	char opt[64];
 	int ret;
@@ -227,7 +186,7 @@ TEST_F(daxmnt, xfs_always_page_blocks_kept)
 }
 
 /* A2: ext4 refuses dax=always with 1 KiB blocks (EINVAL), mounts without it */
-TEST_F(daxmnt, ext4_always_small_blocks_einval)
+TEST_F(bare, ext4_always_small_blocks_einval)
 {
 	int ret;
 
@@ -247,7 +206,7 @@ TEST_F(daxmnt, ext4_always_small_blocks_einval)
 }
 
 /* A2: ext4 refuses dax=always with the inline_data feature (EINVAL) */
-TEST_F(daxmnt, ext4_always_inline_data_einval)
+TEST_F(bare, ext4_always_inline_data_einval)
 {
 	char *mkfs[] = { "mkfs.ext4", "-F", "-q", "-b", "4096", "-O", "inline_data",
 			 self->dev, NULL };
@@ -269,7 +228,7 @@ TEST_F(daxmnt, ext4_always_inline_data_einval)
 }
 
 /* A2: ext4 refuses dax=always together with data=journal (EINVAL) */
-TEST_F(daxmnt, ext4_always_data_journal_einval)
+TEST_F(bare, ext4_always_data_journal_einval)
 {
 	int ret;
 
@@ -324,7 +283,7 @@ static const struct remount_case remount_cases[] = {
 };
 
 /* A3: ext4 refuses a dax change on remount (EINVAL), even dax=inode over an implicit dax=inode */
-TEST_F(daxmnt, ext4_remount)
+TEST_F(bare, ext4_remount)
 {
 	const struct remount_case *c;
 	char opt[64];
@@ -353,7 +312,7 @@ TEST_F(daxmnt, ext4_remount)
 }
 
 /* A3: XFS accepts any dax option on remount (0) and keeps the mode it had */
-TEST_F(daxmnt, xfs_remount)
+TEST_F(bare, xfs_remount)
 {
 	const struct remount_case *c;
 	char opt[64], name[32];

@@ -271,6 +271,28 @@ static void mark(struct agent *a, const char *what, const struct plan_test *t)
 		port_log(&a->port, "cannot write to /dev/kmsg: %s", strerror(errno));
 }
 
+/* The test's matrix cell (tests/matrix): $DAXTEST_PMEM is the namespace
+ * of that cell, $DAXTEST_CELL names it. */
+static void set_cell_env(struct agent *a, const struct plan_test *t)
+{
+	const char *dev = NULL;
+	int ret;
+
+	if (!strcmp(t->cell, "map=mem"))
+		dev = a->pmem.mem;
+	else if (!strcmp(t->cell, "map=dev"))
+		dev = a->pmem.devmap;
+	if (!dev)
+		fatal(a, "test %s: unknown matrix cell '%s'", t->name, t->cell);
+	if (!dev[0])
+		fatal(a, "test %s: cell %s needs a second NVDIMM region, the guest has one",
+		      t->name, t->cell);
+	ret = envv_setf(&a->test_env, "DAXTEST_PMEM=%s", dev);
+	ret |= envv_setf(&a->test_env, "DAXTEST_CELL=%s", t->cell);
+	if (ret)
+		fatal(a, "out of memory");
+}
+
 static void run_one(struct agent *a, const struct plan_test *t)
 {
 	struct test_ctx c = { .a = a, .t = t };
@@ -284,6 +306,7 @@ static void run_one(struct agent *a, const struct plan_test *t)
 		port_log(&a->port, "cannot read /dev/kmsg: %s", strerror(errno));
 	snprintf(head, sizeof(head), "begin %u ", t->index);
 	send_or_die(a, port_text(&a->port, head, t->name, strlen(t->name)));
+	set_cell_env(a, t);
 	ret = run_test(&a->port, t, a->test_env.v, &o, err, sizeof(err));
 	if (!o.started)
 		fatal(a, "%s", err);

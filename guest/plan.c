@@ -25,6 +25,7 @@ void plan_free(struct plan *p)
 	for (i = 0; i < p->nr_tests; i++) {
 		free(p->tests[i].path);
 		free(p->tests[i].name);
+		free(p->tests[i].cell);
 	}
 	for (i = 0; i < p->nr_env; i++)
 		free(p->env[i]);
@@ -147,13 +148,13 @@ static int parse_env(struct plan *p, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
-/* Splits "<index> <timeout_s> <path> <name>" at its first three spaces;
- * the fields are checked by the caller. */
-static int split_test(char *s, char *field[4])
+/* Splits "<index> <timeout_s> <path> <name> <cell>" at its first four
+ * spaces; the fields are checked by the caller. */
+static int split_test(char *s, char *field[5])
 {
 	int i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		char *sp = strchr(s, ' ');
 
 		if (!sp)
@@ -162,13 +163,13 @@ static int split_test(char *s, char *field[4])
 		field[i] = s;
 		s = sp + 1;
 	}
-	field[3] = s;
+	field[4] = s;
 	return 0;
 }
 
 static int parse_test(struct plan *p, const char *arg, char *err, size_t errlen)
 {
-	char buf[DAXTEST_LINE_MAX], *f[4];
+	char buf[DAXTEST_LINE_MAX], *f[5];
 	struct plan_test *t;
 
 	if (p->state != PLAN_WANT_ENV && p->state != PLAN_WANT_TEST) {
@@ -180,14 +181,14 @@ static int parse_test(struct plan *p, const char *arg, char *err, size_t errlen)
 		return -1;
 	}
 	if (!arg || strlen(arg) >= sizeof(buf)) {
-		snprintf(err, errlen, "\"test\" needs <index> <timeout_s> <path> <name>");
+		snprintf(err, errlen, "\"test\" needs <index> <timeout_s> <path> <name> <cell>");
 		return -1;
 	}
 	strcpy(buf, arg);
 	t = &p->tests[p->nr_tests];
 	if (split_test(buf, f) < 0 || !number(f[0], 1, UINT_MAX, &t->index) ||
-	    !number(f[1], 1, UINT_MAX, &t->timeout_s) || !word(f[2]) || !word(f[3])) {
-		snprintf(err, errlen, "\"test\" needs <index> <timeout_s> <path> <name>");
+	    !number(f[1], 1, UINT_MAX, &t->timeout_s) || !word(f[2]) || !word(f[3]) || !word(f[4])) {
+		snprintf(err, errlen, "\"test\" needs <index> <timeout_s> <path> <name> <cell>");
 		return -1;
 	}
 	if (t->index != p->nr_tests + 1) {
@@ -201,8 +202,9 @@ static int parse_test(struct plan *p, const char *arg, char *err, size_t errlen)
 	}
 	t->path = strdup(f[2]);
 	t->name = strdup(f[3]);
+	t->cell = strdup(f[4]);
 	p->nr_tests++;
-	if (!t->path || !t->name) {
+	if (!t->path || !t->name || !t->cell) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}

@@ -13,6 +13,7 @@ struct plan_test {
 	unsigned int timeout_s;
 	char *path;
 	char *name;
+	char *cell;		/* "map=mem" or "map=dev" (tests/matrix) */
 };
 
 enum plan_state {

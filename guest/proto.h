@@ -16,12 +16,13 @@
  *
  *	plan <count>                           (count at most DAXTEST_PLAN_MAX_TESTS)
  *	env <KEY>=<value>                      (zero or more, for every test)
- *	test <index> <timeout_s> <path> <name> (count of them, index from 1)
+ *	test <index> <timeout_s> <path> <name> <cell>
+ *	                                       (count of them, index from 1)
  *	go
  *
  * Every line of the plan is a valid record: <KEY> is [A-Za-z_][A-Za-z0-9_]*,
  * <value> and the whole line are printable ASCII or tab, <path> is absolute,
- * <path> and <name> have no blanks, <timeout_s> is at least 1, the indexes
+ * <path>, <name> and <cell> have no blanks, <timeout_s> is at least 1, the indexes
  * count up from 1, "env" lines (at most DAXTEST_PLAN_MAX_ENV) come before
  * the first "test" line. The agent answers an invalid plan, or none within
  * a minute, with "error".
@@ -55,17 +56,20 @@
  *
  * Each test runs in its own session with stdin /dev/null, stdout and stderr
  * on one pipe, in the directory of <path>, with the environment PATH,
- * HOME=/root, TERM=dumb, the plan's env entries, then DAXTEST_PMEM=/dev/pmemX
- * (fsdax, map=mem, on the NVDIMM region with the lowest id) and
- * DAXTEST_PMEM_DEVMAP=/dev/pmemY (fsdax, map=dev, on the next region; only
- * when there is one); a later entry replaces an earlier one of the same
- * key. The kernel log shows "daxtest: begin <name>" and "daxtest: end
+ * HOME=/root, TERM=dumb, the plan's env entries, then
+ * DAXTEST_PMEM_DEVMAP=/dev/pmemY (fsdax, map=dev, on the second NVDIMM
+ * region; only when there is one), then the test's matrix cell (the
+ * namespace cells of tests/matrix): DAXTEST_CELL=<cell> and DAXTEST_PMEM,
+ * the cell's device: for "map=mem" /dev/pmemX (fsdax, map=mem, on the
+ * region with the lowest id), for "map=dev" /dev/pmemY. A cell the guest
+ * cannot give is an error. A later entry replaces an earlier one of the
+ * same key. The kernel log shows "daxtest: begin <name>" and "daxtest: end
  * <name>" around each test.
  */
 #ifndef DAXTEST_PROTO_H
 #define DAXTEST_PROTO_H
 
-#define DAXTEST_PROTO_VERSION	1
+#define DAXTEST_PROTO_VERSION	2
 #define DAXTEST_PORT_NAME	"org.daxtest.results"
 #define DAXTEST_LINE_MAX	4096
 #define DAXTEST_PLAN_MAX_TESTS	10000

@@ -402,7 +402,7 @@ static int plan_build(const struct agent_plan *plan, struct buf *b)
 
 		start = b->len;
 		if (!plan_word(t->name) || !plan_word(t->path) || t->path[0] != '/' ||
-		    !t->timeout_s)
+		    !t->cell || !plan_word(t->cell) || !t->timeout_s)
 			return -EINVAL;
 		buf_str(b, "test ");
 		buf_num(b, i + 1);
@@ -412,6 +412,8 @@ static int plan_build(const struct agent_plan *plan, struct buf *b)
 		buf_str(b, t->path);
 		buf_str(b, " ");
 		buf_str(b, t->name);
+		buf_str(b, " ");
+		buf_str(b, t->cell);
 		if (!plan_line_end(b, start))
 			return -EINVAL;
 	}

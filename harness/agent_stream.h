@@ -45,8 +45,9 @@ void agent_stream_finish(struct agent_stream *s);
 void agent_stream_free(struct agent_stream *s);
 
 struct agent_plan_test {
-	const char *name;	/* "<area>/<program>" */
+	const char *name;	/* "<area>/<program>@<cell>" */
 	const char *path;	/* path inside the guest */
+	const char *cell;	/* the namespace cell, "map=mem" or "map=dev" */
 	unsigned int timeout_s;
 };
 

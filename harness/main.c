@@ -11,7 +11,7 @@
 #include "prepare.h"
 #include "runner.h"
 #include "shell.h"
-#include "test_catalog.h"
+#include "list.h"
 
 /* Set by SIGINT/SIGTERM; the runner stops its guest and writes what it
  * has. The one piece of global state: a signal handler can reach no
@@ -31,26 +31,6 @@ static void catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-}
-
-static int cmd_list(const struct options *o)
-{
-	struct test_catalog c;
-	size_t i, width = 0;
-
-	if (test_catalog_load(&c, o->project_dir) < 0 ||
-	    test_catalog_filter(&c, o->tests) < 0) {
-		test_catalog_free(&c);
-		return 2;
-	}
-	for (i = 0; i < c.nr; i++)
-		if (strlen(c.tests[i].name) > width)
-			width = strlen(c.tests[i].name);
-	for (i = 0; i < c.nr; i++)
-		printf("%-*s  %s (timeout %u s)\n", (int)width, c.tests[i].name,
-		       c.tests[i].description, c.tests[i].timeout_s);
-	test_catalog_free(&c);
-	return 0;
 }
 
 static int cmd_kernel_build(const struct options *o)
@@ -91,7 +71,7 @@ int main(int argc, char **argv)
 		ret = 0;
 		break;
 	case CMD_LIST:
-		ret = cmd_list(&o);
+		ret = list_tests(&o, stdout) < 0 ? 2 : 0;
 		break;
 	case CMD_KERNEL_BUILD:
 		ret = cmd_kernel_build(&o);

@@ -13,12 +13,13 @@
 #include "cache.h"
 #include "fsutil.h"
 #include "log.h"
+#include "matrix.h"
 #include "options.h"
 
 enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
-	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT,
+	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX,
 };
 
 static const struct option long_opts[] = {
@@ -26,6 +27,7 @@ static const struct option long_opts[] = {
 	{ "patches", required_argument, NULL, OPT_PATCHES },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "tests", required_argument, NULL, OPT_TESTS },
+	{ "matrix", required_argument, NULL, OPT_MATRIX },
 	{ "results", required_argument, NULL, OPT_RESULTS },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "build-jobs", required_argument, NULL, OPT_BUILD_JOBS },
@@ -59,6 +61,7 @@ void options_usage(FILE *f)
 	      "  --patches SERIES    stack another quilt series on kernel-patches/series (repeatable; env PATCHES)\n"
 	      "  --config FRAGMENT   add a kernel config fragment (repeatable)\n"
 	      "  --tests GLOBS       comma-separated globs of tests (\"per-file-dax/*\")\n"
+	      "  --matrix NAME       namespace cells from tests/matrix: quick (default) or full\n"
 	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
 	      "  --accel auto|kvm|tcg  accelerator (default auto: KVM only if a probe guest runs)\n"
 	      "  --timeout SECONDS   per-test timeout instead of each area's settings file\n"
@@ -163,6 +166,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_PATCHES: return add_stacked(o->series, &o->nr_series, arg, "patches");
 	case OPT_CONFIG: return add_stacked(o->configs, &o->nr_configs, arg, "config");
 	case OPT_TESTS: o->tests = arg; return 0;
+	case OPT_MATRIX: o->matrix = arg; return 0;
 	case OPT_RESULTS: o->results_root = arg; return 0;
 	case OPT_ACCEL:
 		if (accel_parse(arg, &o->accel) == 0)
@@ -199,6 +203,7 @@ static void defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->results_root = "results";
+	o->matrix = MATRIX_DEFAULT;
 	o->accel = ACCEL_AUTO;
 	o->cpus = 2;
 	o->mem_mb = 1024;

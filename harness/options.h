@@ -32,6 +32,7 @@ struct options {
 	const char *configs[MAX_STACKED];
 	size_t nr_configs;
 	const char *tests;		/* comma-separated globs */
+	const char *matrix;		/* a matrix of tests/matrix */
 	const char *results_root;	/* default "results" */
 	enum accel accel;
 	unsigned int build_jobs;	/* 0: cores + 1 */

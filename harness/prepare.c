@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "fsutil.h"
 #include "log.h"
+#include "matrix.h"
 #include "prepare.h"
 
 int prepare_kernel(const struct options *o, struct prepared *p)
@@ -37,7 +38,7 @@ static int check_programs(const struct prepared *p)
 	size_t i;
 
 	for (i = 0; i < p->catalog.nr; i++) {
-		char *bin = path_join(p->tests_dir, p->catalog.tests[i].name);
+		char *bin = path_join(p->tests_dir, p->catalog.tests[i].program);
 		bool ok = bin && path_is_executable(bin);
 
 		free(bin);
@@ -50,6 +51,22 @@ static int check_programs(const struct prepared *p)
 	return 0;
 }
 
+/* A map=dev cell needs the second NVDIMM (the agent puts map=mem on the
+ * first region and map=dev on the next). */
+static bool check_cells(const struct options *o, const struct strv *cells)
+{
+	size_t i;
+
+	for (i = 0; i < cells->n; i++) {
+		if (!strcmp(cells->v[i], "map=dev") && o->nr_nvdimms < 2) {
+			log_error("matrix '%s' has a map=dev cell, which needs --nvdimms 2 or more",
+				  o->matrix);
+			return false;
+		}
+	}
+	return true;
+}
+
 int prepare_all(const struct options *o, struct prepared *p)
 {
 	struct image_opts io = { 0 };
@@ -57,7 +74,10 @@ int prepare_all(const struct options *o, struct prepared *p)
 
 	memset(p, 0, sizeof(*p));
 	if (test_catalog_load(&p->catalog, o->project_dir) < 0 ||
-	    test_catalog_filter(&p->catalog, o->tests) < 0)
+	    test_catalog_filter(&p->catalog, o->tests) < 0 ||
+	    matrix_load(o->project_dir, o->matrix, &p->cells) < 0)
+		return -1;
+	if (!check_cells(o, &p->cells))
 		return -1;
 	p->agent = path_join(o->project_dir, "build/guest/daxtest-agent");
 	if (!p->agent)
@@ -73,6 +93,8 @@ int prepare_all(const struct options *o, struct prepared *p)
 	if (!p->tests_dir ||
 	    test_catalog_build(o->project_dir, &p->kernel, p->tests_dir) < 0 ||
 	    check_programs(p) < 0)
+		return -1;
+	if (test_catalog_expand(&p->catalog, p->cells.v, p->cells.n) < 0)
 		return -1;
 	p->tests_s = mono_s() - t0;
 	io.project_dir = o->project_dir;
@@ -92,6 +114,7 @@ void prepared_free(struct prepared *p)
 {
 	kernel_artifact_free(&p->kernel);
 	test_catalog_free(&p->catalog);
+	strv_free(&p->cells);
 	image_free(&p->image);
 	free(p->tests_dir);
 	free(p->agent);

@@ -366,10 +366,11 @@ static int build_plan(struct runner *r, struct agent_plan *plan,
 	for (i = 0; i < n; i++) {
 		const struct test_def *d = &r->prep.catalog.tests[r->first + i];
 
-		(*paths)[i] = str_printf("%s/%s", IMAGE_TESTS_DIR, d->name);
+		(*paths)[i] = str_printf("%s/%s", IMAGE_TESTS_DIR, d->program);
 		if (!(*paths)[i])
 			return -1;
 		(*tests)[i].name = d->name;
+		(*tests)[i].cell = d->cell;
 		(*tests)[i].path = (*paths)[i];
 		(*tests)[i].timeout_s = test_timeout(r, r->first + i);
 	}

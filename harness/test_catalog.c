@@ -135,10 +135,16 @@ static int add_area(struct test_catalog *c, const char *area_dir)
 			break;
 		}
 		c->tests = grown;
+		memset(&c->tests[c->nr], 0, sizeof(c->tests[c->nr]));
 		c->tests[c->nr].name = str_printf("%s/%s", area, progs[i]);
+		c->tests[c->nr].program = str_printf("%s/%s", area, progs[i]);
 		c->tests[c->nr].description = program_description(area_dir, progs[i]);
 		c->tests[c->nr].timeout_s = timeout;
 		c->nr++;
+		if (!c->tests[c->nr - 1].name || !c->tests[c->nr - 1].program) {
+			ret = -1;
+			break;
+		}
 	}
 	for (i = 0; i < nr; i++)
 		free(progs[i]);
@@ -177,14 +183,56 @@ int test_catalog_load(struct test_catalog *c, const char *project_dir)
 	return ret;
 }
 
+static void test_def_free(struct test_def *t)
+{
+	free(t->name);
+	free(t->program);
+	free(t->cell);
+	free(t->description);
+}
+
+int test_catalog_expand(struct test_catalog *c, char *const *cells, size_t nr_cells)
+{
+	struct test_def *out = calloc(c->nr * nr_cells + 1, sizeof(*out));
+	size_t i, j, n = 0;
+
+	if (!out)
+		return -1;
+	for (i = 0; i < c->nr; i++) {
+		const struct test_def *t = &c->tests[i];
+
+		for (j = 0; j < nr_cells; j++, n++) {
+			out[n].name = str_printf("%s@%s", t->program, cells[j]);
+			out[n].program = strdup(t->program);
+			out[n].cell = strdup(cells[j]);
+			out[n].description = t->description ? strdup(t->description) : NULL;
+			out[n].timeout_s = t->timeout_s;
+			if (!out[n].name || !out[n].program || !out[n].cell ||
+			    (t->description && !out[n].description)) {
+				n++;
+				goto fail;
+			}
+		}
+	}
+	test_catalog_free(c);
+	c->tests = out;
+	c->nr = n;
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		test_def_free(&out[i]);
+	free(out);
+	return -1;
+}
+
 static bool test_matches(const struct test_def *t, const char *glob_pat)
 {
-	const char *slash = strchr(t->name, '/');
+	const char *slash = strchr(t->program, '/');
 	char area[256];
 
-	if (fnmatch(glob_pat, t->name, 0) == 0)
+	if (fnmatch(glob_pat, t->program, 0) == 0)
 		return true;
-	snprintf(area, sizeof(area), "%.*s", (int)(slash - t->name), t->name);
+	snprintf(area, sizeof(area), "%.*s", (int)(slash - t->program), t->program);
 	return fnmatch(glob_pat, area, 0) == 0;
 }
 
@@ -222,8 +270,7 @@ int test_catalog_filter(struct test_catalog *c, const char *patterns)
 		if (keep[i]) {
 			c->tests[n++] = c->tests[i];
 		} else {
-			free(c->tests[i].name);
-			free(c->tests[i].description);
+			test_def_free(&c->tests[i]);
 		}
 	}
 	c->nr = n;
@@ -282,10 +329,8 @@ void test_catalog_free(struct test_catalog *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nr; i++) {
-		free(c->tests[i].name);
-		free(c->tests[i].description);
-	}
+	for (i = 0; i < c->nr; i++)
+		test_def_free(&c->tests[i]);
 	free(c->tests);
 	memset(c, 0, sizeof(*c));
 }

@@ -15,7 +15,9 @@
 struct kernel_artifact;
 
 struct test_def {
-	char *name;		/* "<area>/<program>" */
+	char *name;		/* "<area>/<program>", "@<cell>" once expanded */
+	char *program;		/* "<area>/<program>" */
+	char *cell;		/* "map=mem", ...; NULL until expanded */
 	char *description;
 	unsigned int timeout_s;
 };
@@ -31,6 +33,9 @@ int test_catalog_load(struct test_catalog *c, const char *project_dir);
  * (matched against "<area>/<program>" and "<area>"). A glob that
  * matches nothing logs its name and returns -1. */
 int test_catalog_filter(struct test_catalog *c, const char *patterns);
+/* Replaces every program by one test per matrix cell, in program order,
+ * named "<area>/<program>@<cell>". 0, or -1 (out of memory). */
+int test_catalog_expand(struct test_catalog *c, char *const *cells, size_t nr_cells);
 /* Builds the programs for this kernel into out_dir (<area>/<program>).
  * 0, or -1 after logging. */
 int test_catalog_build(const char *project_dir, const struct kernel_artifact *k,

@@ -486,10 +486,11 @@ static char *plan_text(const struct agent_plan *plan, int *ret)
 static const char *const demo_env[] = { "FOO=bar baz", "_X1=", "EMPTYISH=a=b" };
 
 static const struct agent_plan_test demo_tests[] = {
-	{ .name = "demo/ok", .path = "/daxtest/tests/demo/ok", .timeout_s = 30 },
-	{ .name = "per-file-dax/dax_statx", .path = "/daxtest/tests/per-file-dax/dax_statx",
-	  .timeout_s = 45 },
-	{ .name = "x", .path = "/x", .timeout_s = 1 },
+	{ .name = "demo/ok@map=mem", .path = "/daxtest/tests/demo/ok", .cell = "map=mem",
+	  .timeout_s = 30 },
+	{ .name = "per-file-dax/dax_statx@map=dev", .path = "/daxtest/tests/per-file-dax/dax_statx",
+	  .cell = "map=dev", .timeout_s = 45 },
+	{ .name = "x", .path = "/x", .cell = "c", .timeout_s = 1 },
 };
 
 static void test_plan_text(void **state)
@@ -507,9 +508,9 @@ static void test_plan_text(void **state)
 			    "env FOO=bar baz\n"
 			    "env _X1=\n"
 			    "env EMPTYISH=a=b\n"
-			    "test 1 30 /daxtest/tests/demo/ok demo/ok\n"
-			    "test 2 45 /daxtest/tests/per-file-dax/dax_statx per-file-dax/dax_statx\n"
-			    "test 3 1 /x x\n"
+			    "test 1 30 /daxtest/tests/demo/ok demo/ok@map=mem map=mem\n"
+			    "test 2 45 /daxtest/tests/per-file-dax/dax_statx per-file-dax/dax_statx@map=dev map=dev\n"
+			    "test 3 1 /x x c\n"
 			    "go\n");
 	free(text);
 
@@ -548,6 +549,7 @@ static void test_plan_round_trip(void **state)
 		assert_int_equal(got.tests[i].timeout_s, demo_tests[i].timeout_s);
 		assert_string_equal(got.tests[i].name, demo_tests[i].name);
 		assert_string_equal(got.tests[i].path, demo_tests[i].path);
+		assert_string_equal(got.tests[i].cell, demo_tests[i].cell);
 		assert_string_equal(got.env[i], demo_env[i]);
 	}
 	plan_free(&got);
@@ -566,7 +568,8 @@ static void test_plan_many_tests(void **state)
 
 	assert_non_null(tests);
 	for (i = 0; i < DAXTEST_PLAN_MAX_TESTS; i++)
-		tests[i] = (struct agent_plan_test){ .name = "a/b", .path = "/a/b", .timeout_s = 9 };
+		tests[i] = (struct agent_plan_test){ .name = "a/b", .path = "/a/b",
+						   .cell = "map=mem", .timeout_s = 9 };
 	text = plan_text(&plan, &ret);
 	assert_int_equal(ret, 0);
 	plan_init(&got);
@@ -587,21 +590,24 @@ static void test_plan_many_tests(void **state)
 static void test_plan_refused(void **state)
 {
 	static const struct agent_plan_test bad_tests[] = {
-		{ .name = "has space", .path = "/a", .timeout_s = 1 },
-		{ .name = "nl\n", .path = "/a", .timeout_s = 1 },
-		{ .name = "", .path = "/a", .timeout_s = 1 },
-		{ .name = NULL, .path = "/a", .timeout_s = 1 },
-		{ .name = "a", .path = "relative/a", .timeout_s = 1 },
-		{ .name = "a", .path = "/with space", .timeout_s = 1 },
-		{ .name = "a", .path = "/tab\there", .timeout_s = 1 },
-		{ .name = "a", .path = NULL, .timeout_s = 1 },
-		{ .name = "a", .path = "/a", .timeout_s = 0 },
-		{ .name = "caf\xc3\xa9", .path = "/a", .timeout_s = 1 },
+		{ .name = "has space", .path = "/a", .cell = "m", .timeout_s = 1 },
+		{ .name = "nl\n", .path = "/a", .cell = "m", .timeout_s = 1 },
+		{ .name = "", .path = "/a", .cell = "m", .timeout_s = 1 },
+		{ .name = NULL, .path = "/a", .cell = "m", .timeout_s = 1 },
+		{ .name = "a", .path = "relative/a", .cell = "m", .timeout_s = 1 },
+		{ .name = "a", .path = "/with space", .cell = "m", .timeout_s = 1 },
+		{ .name = "a", .path = "/tab\there", .cell = "m", .timeout_s = 1 },
+		{ .name = "a", .path = NULL, .cell = "m", .timeout_s = 1 },
+		{ .name = "a", .path = "/a", .cell = "m", .timeout_s = 0 },
+		{ .name = "caf\xc3\xa9", .path = "/a", .cell = "m", .timeout_s = 1 },
+		{ .name = "a", .path = "/a", .cell = NULL, .timeout_s = 1 },
+		{ .name = "a", .path = "/a", .cell = "", .timeout_s = 1 },
+		{ .name = "a", .path = "/a", .cell = "map mem", .timeout_s = 1 },
 	};
 	static const char *const bad_env[] = {
 		"NOEQUALS", "=value", "1ABC=x", "A-B=x", "A=line\nbreak", "A=\x01", NULL,
 	};
-	static const struct agent_plan_test good = { .name = "a", .path = "/a", .timeout_s = 1 };
+	static const struct agent_plan_test good = { .name = "a", .path = "/a", .cell = "m", .timeout_s = 1 };
 	struct agent_plan plan;
 	char *text, *long_path;
 	size_t i;
@@ -632,7 +638,7 @@ static void test_plan_refused(void **state)
 	memset(long_path + 1, 'p', DAXTEST_LINE_MAX - 1);
 	long_path[DAXTEST_LINE_MAX] = '\0';
 	{
-		struct agent_plan_test t = { .name = "a", .path = long_path, .timeout_s = 1 };
+		struct agent_plan_test t = { .name = "a", .path = long_path, .cell = "m", .timeout_s = 1 };
 
 		plan = (struct agent_plan){ .tests = &t, .nr_tests = 1 };
 		text = plan_text(&plan, &ret);

@@ -90,6 +90,28 @@ static void unknown_pattern_is_an_error(void **state)
 	test_catalog_free(&c);
 }
 
+/* Every program once per cell, in program order, named after its cell;
+ * the program path stays what the image holds. */
+static void expands_by_matrix_cell(void **state)
+{
+	static char *const cells[] = { "map=mem", "map=dev" };
+	struct test_catalog c;
+
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(test_catalog_filter(&c, "alpha/one,beta"), 0);
+	assert_int_equal(test_catalog_expand(&c, cells, 2), 0);
+	assert_int_equal(c.nr, 4);
+	assert_string_equal(c.tests[0].name, "alpha/one@map=mem");
+	assert_string_equal(c.tests[1].name, "alpha/one@map=dev");
+	assert_string_equal(c.tests[2].name, "beta/solo@map=mem");
+	assert_string_equal(c.tests[3].name, "beta/solo@map=dev");
+	assert_string_equal(c.tests[1].program, "alpha/one");
+	assert_string_equal(c.tests[1].cell, "map=dev");
+	assert_string_equal(c.tests[1].description, "checks the first thing");
+	assert_int_equal(c.tests[1].timeout_s, 120);
+	test_catalog_free(&c);
+}
+
 static void no_areas_is_an_error(void **state)
 {
 	struct test_catalog c;
@@ -104,6 +126,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reads_programs_descriptions_and_timeouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(filters_by_glob_and_area, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_pattern_is_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(expands_by_matrix_cell, setup, teardown),
 		cmocka_unit_test(no_areas_is_an_error),
 	};
 

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <linux/fs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -156,6 +157,34 @@ int dax_bdev_has_dax(const char *dev)
 	if (ret)
 		return ret;
 	return c == '1';
+}
+
+int dax_cell_device(char *dev, size_t len, char *why, size_t whylen)
+{
+	const char *env = getenv("DAXTEST_PMEM");
+	struct stat st;
+
+	if (!env || !*env) {
+		snprintf(why, whylen, "DAXTEST_PMEM is not set: no pmem block device to test on");
+		return -ENODEV;
+	}
+	if (stat(env, &st) || !S_ISBLK(st.st_mode)) {
+		snprintf(why, whylen, "DAXTEST_PMEM=%s is not a block device", env);
+		return -ENODEV;
+	}
+	if (strlen(env) >= len) {
+		snprintf(why, whylen, "DAXTEST_PMEM=%.64s... is too long", env);
+		return -ENODEV;
+	}
+	snprintf(dev, len, "%s", env);
+	return dax_bdev_has_dax(dev);
+}
+
+const char *dax_cell_name(void)
+{
+	const char *cell = getenv("DAXTEST_CELL");
+
+	return cell && *cell ? cell : "no matrix cell";
 }
 
 static int statx_attrs(int dirfd, const char *path, struct statx *stx)

@@ -54,6 +54,16 @@ int dax_mount_cleanup(const char *dir, bool mounted, const char **step);
 
 /* 1 if the block device's request queue advertises DAX, 0 if not. */
 int dax_bdev_has_dax(const char *dev);
+/*
+ * The fsdax device a test runs on: $DAXTEST_PMEM, which the guest agent
+ * points at the namespace of the run's matrix cell (tests/matrix). Copies
+ * its path into dev and returns dax_bdev_has_dax() of it; returns -ENODEV
+ * with the reason in why when there is no device to test on (the variable
+ * unset, not a block device, a path longer than len).
+ */
+int dax_cell_device(char *dev, size_t len, char *why, size_t whylen);
+/* The matrix cell ($DAXTEST_CELL: "map=mem", ...), for messages. */
+const char *dax_cell_name(void);
 
 /* STATX_ATTR_DAX in stx_attributes of dirfd/path, symlinks not followed: 1 or 0. */
 int dax_s_dax(int dirfd, const char *path);

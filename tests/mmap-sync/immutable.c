@@ -87,7 +87,7 @@ FIXTURE_SETUP(immut)
 {
 	int fd, ret;
 
-	pmem_mnt_setup(_metadata, &self->m, "DAXTEST_PMEM", variant->fs,
+	pmem_mnt_setup(_metadata, &self->m, variant->fs,
 		       variant->opts, variant->dax);
 	if (_metadata->exit_code)
 		return;

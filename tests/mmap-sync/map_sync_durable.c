@@ -146,7 +146,6 @@ FIXTURE(durable) {
 
 FIXTURE_VARIANT(durable) {
 	enum dax_fs_type fs;
-	const char *env;	/* the pmem namespace: map=mem or map=dev */
 	const char *opts;
 };
 
@@ -157,26 +156,17 @@ FIXTURE_VARIANT(durable) {
  * durable. commit=300 leaves only what the fault itself commits. XFS
  * forces its log from the log worker every 30 s (fs.xfs.xfssyncd_centisecs).
  */
-FIXTURE_VARIANT_ADD(durable, xfs_mem) {
-	.fs = DAX_FS_XFS, .env = "DAXTEST_PMEM", .opts = "dax=always",
+FIXTURE_VARIANT_ADD(durable, xfs_always) {
+	.fs = DAX_FS_XFS, .opts = "dax=always",
 };
 
-FIXTURE_VARIANT_ADD(durable, xfs_dev) {
-	.fs = DAX_FS_XFS, .env = "DAXTEST_PMEM_DEVMAP", .opts = "dax=always",
-};
-
-FIXTURE_VARIANT_ADD(durable, ext4_mem) {
-	.fs = DAX_FS_EXT4, .env = "DAXTEST_PMEM", .opts = "dax=always,commit=300",
-};
-
-FIXTURE_VARIANT_ADD(durable, ext4_dev) {
-	.fs = DAX_FS_EXT4, .env = "DAXTEST_PMEM_DEVMAP", .opts = "dax=always,commit=300",
+FIXTURE_VARIANT_ADD(durable, ext4_always) {
+	.fs = DAX_FS_EXT4, .opts = "dax=always,commit=300",
 };
 
 FIXTURE_SETUP(durable)
 {
-	pmem_mnt_setup(_metadata, &self->m, variant->env, variant->fs,
-		       variant->opts, true);
+	pmem_mnt_setup(_metadata, &self->m, variant->fs, variant->opts, true);
 }
 
 FIXTURE_TEARDOWN_PARENT(durable)
@@ -293,7 +283,7 @@ TEST_F(durable, map_sync_allocations_survive)
 }
 
 /*
- * C18a negative control: plain MAP_SHARED. Nothing is synced, so the file,
+ * C18a: negative control, plain MAP_SHARED. Nothing is synced, so the file,
  * its size and its blocks may or may not survive; only the mechanics are
  * checked, and the outcome is recorded so a reader can see that the
  * shutdown loses what MAP_SYNC keeps.

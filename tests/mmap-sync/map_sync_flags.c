@@ -150,7 +150,7 @@ FIXTURE_SETUP(fsflags)
 	int fd, ret;
 
 	/* Only a DAX file needs a device with DAX; dax=never works on any. */
-	pmem_mnt_setup(_metadata, &self->m, "DAXTEST_PMEM", variant->fs,
+	pmem_mnt_setup(_metadata, &self->m, variant->fs,
 		       variant->opts, variant->dax);
 	if (_metadata->exit_code)
 		return;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The filesystem every mmap-sync test runs on: a fresh XFS or ext4 on the
- * pmem block device named by an environment variable ($DAXTEST_PMEM, or
- * $DAXTEST_PMEM_DEVMAP for the map=dev namespace), mounted on a new
+ * pmem block device of the run's matrix cell ($DAXTEST_PMEM), mounted on a new
  * directory under /tmp with the mount options the variant gives. Include
  * after kselftest_harness.h; call pmem_mnt_setup() as the whole of a
  * FIXTURE_SETUP() and pmem_mnt_teardown() from a FIXTURE_TEARDOWN_PARENT()
@@ -34,7 +33,7 @@
 #endif
 
 struct pmem_mnt {
-	char dev[256];		/* the value of the variant's environment variable */
+	char dev[256];		/* $DAXTEST_PMEM */
 	char mnt[64];		/* the mkdtemp() mount point */
 	char opts[64];		/* mount(2) data */
 	enum dax_fs_type fs;
@@ -66,36 +65,30 @@ static inline int pmem_mnt_umount(struct pmem_mnt *m)
 }
 
 /*
- * The setup: mkfs on the device named by $env, mount with opts. Skips if
- * the variable is unset, or if need_dax and the device has no DAX (then no
- * inode can get S_DAX and there is nothing to test).
+ * The setup: mkfs on $DAXTEST_PMEM, mount with opts. Skips if there is no
+ * device, or if need_dax and the device has no DAX (then no inode can get
+ * S_DAX and there is nothing to test).
  */
 static inline void pmem_mnt_setup(struct __test_metadata *_metadata,
-				  struct pmem_mnt *m, const char *env,
-				  enum dax_fs_type fs, const char *opts,
-				  bool need_dax)
+				  struct pmem_mnt *m, enum dax_fs_type fs,
+				  const char *opts, bool need_dax)
 {
-	const char *dev = getenv(env);
-	struct stat st;
+	const char *dev = m->dev;
+	char why[128];
 	int ret;
 
 	m->root = -1;
 	m->fs = fs;
-	if (!dev || !*dev)
-		SKIP(return, "%s is not set: no such pmem namespace in this guest", env);
-	if (stat(dev, &st) || !S_ISBLK(st.st_mode))
-		SKIP(return, "%s=%s is not a block device", env, dev);
-	ASSERT_GT(sizeof(m->dev), strlen(dev)) TH_LOG("%s=%s is too long", env, dev);
-	snprintf(m->dev, sizeof(m->dev), "%s", dev);
-	ASSERT_GT(sizeof(m->opts), strlen(opts));
-	snprintf(m->opts, sizeof(m->opts), "%s", opts);
-
-	ret = dax_bdev_has_dax(dev);
+	ret = dax_cell_device(m->dev, sizeof(m->dev), why, sizeof(why));
+	if (ret == -ENODEV)
+		SKIP(return, "%s", why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
 				 dev, strerror(-ret));
 	m->dev_dax = ret;
 	if (need_dax && !m->dev_dax)
 		SKIP(return, "%s has no DAX (queue/dax is 0): no file there can be DAX", dev);
+	ASSERT_GT(sizeof(m->opts), strlen(opts));
+	snprintf(m->opts, sizeof(m->opts), "%s", opts);
 
 	ret = dax_mkfs(fs, dev, 0);
 	ASSERT_EQ(0, ret) TH_LOG("mkfs.%s on %s failed (%d)", dax_fs_name(fs), dev, ret);

@@ -28,22 +28,15 @@ FIXTURE(bare) {
 
 FIXTURE_SETUP(bare)
 {
-	const char *dev = getenv("DAXTEST_PMEM");
-	struct stat st;
+	char why[128];
 	int ret;
 
 	self->root = -1;
-	if (!dev || !*dev)
-		SKIP(return, "DAXTEST_PMEM is not set: no pmem block device to test on");
-	if (stat(dev, &st) || !S_ISBLK(st.st_mode))
-		SKIP(return, "DAXTEST_PMEM=%s is not a block device", dev);
-	ASSERT_GT(sizeof(self->dev), strlen(dev))
-		TH_LOG("DAXTEST_PMEM=%s is too long", dev);
-	snprintf(self->dev, sizeof(self->dev), "%s", dev);
-
-	ret = dax_bdev_has_dax(dev);
+	ret = dax_cell_device(self->dev, sizeof(self->dev), why, sizeof(why));
+	if (ret == -ENODEV)
+		SKIP(return, "%s", why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
-				 dev, strerror(-ret));
+				 self->dev, strerror(-ret));
 	self->dev_dax = ret;
 
 	snprintf(self->mnt, sizeof(self->mnt), "/tmp/daxtest-pfd.XXXXXX");

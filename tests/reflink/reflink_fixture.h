@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The fixture of the reflink_clone and reflink_cow programs: for every
- * test, a fresh filesystem on a pmem block device, mounted with DAX on a
- * new directory under /tmp. The variants are the matrix: XFS made with
- * "-m reflink=1,rmapbt=1" under dax=always on the map=mem namespace
- * ($DAXTEST_PMEM) and on the map=dev one ($DAXTEST_PMEM_DEVMAP), XFS under
+ * test, a fresh filesystem on the pmem block device of the run's matrix
+ * cell ($DAXTEST_PMEM: map=mem or map=dev, tests/matrix), mounted with DAX
+ * on a new directory under /tmp. The variants are the rest of the matrix:
+ * XFS made with "-m reflink=1,rmapbt=1" under dax=always, XFS under
  * dax=inode with FS_XFLAG_DAX on the root directory (new files inherit it),
  * and ext4 under dax=always, which has no reflink at all. Include after
  * kselftest_harness.h.
@@ -29,7 +29,7 @@
 #define BLK		4096
 
 FIXTURE(reflink) {
-	char dev[256];		/* the device named by the variant's variable */
+	char dev[256];		/* $DAXTEST_PMEM */
 	char mnt[64];		/* the mkdtemp() mount point */
 	int root;		/* O_DIRECTORY fd on the mounted root, or -1 */
 	bool mounted;
@@ -39,34 +39,25 @@ FIXTURE(reflink) {
 FIXTURE_VARIANT(reflink) {
 	enum dax_fs_type fs;
 	enum dax_mount_mode mode;
-	const char *dev_env;	/* "DAXTEST_PMEM" (map=mem) or "DAXTEST_PMEM_DEVMAP" */
 	bool reflink;		/* the filesystem can share blocks */
 	bool flag_root;		/* set FS_XFLAG_DAX on the root directory */
 };
 
 FIXTURE_VARIANT_ADD(reflink, xfs_always) {
-	.fs = DAX_FS_XFS, .mode = DAX_MOUNT_ALWAYS,
-	.dev_env = "DAXTEST_PMEM", .reflink = true,
-};
-
-FIXTURE_VARIANT_ADD(reflink, xfs_always_devmap) {
-	.fs = DAX_FS_XFS, .mode = DAX_MOUNT_ALWAYS,
-	.dev_env = "DAXTEST_PMEM_DEVMAP", .reflink = true,
+	.fs = DAX_FS_XFS, .mode = DAX_MOUNT_ALWAYS, .reflink = true,
 };
 
 FIXTURE_VARIANT_ADD(reflink, xfs_inode) {
-	.fs = DAX_FS_XFS, .mode = DAX_MOUNT_INODE,
-	.dev_env = "DAXTEST_PMEM", .reflink = true, .flag_root = true,
+	.fs = DAX_FS_XFS, .mode = DAX_MOUNT_INODE, .reflink = true, .flag_root = true,
 };
 
 FIXTURE_VARIANT_ADD(reflink, ext4_always) {
-	.fs = DAX_FS_EXT4, .mode = DAX_MOUNT_ALWAYS,
-	.dev_env = "DAXTEST_PMEM", .reflink = false,
+	.fs = DAX_FS_EXT4, .mode = DAX_MOUNT_ALWAYS, .reflink = false,
 };
 
-/* "xfs dax=always on DAXTEST_PMEM", ...: the matrix cell, for messages. */
+/* "xfs dax=always on map=mem", ...: the matrix cell, for messages. */
 #define REFLINK_CELL_FMT	"%s %s on %s"
-#define REFLINK_CELL(v)	dax_fs_name((v)->fs), dax_mount_option((v)->mode), (v)->dev_env
+#define REFLINK_CELL(v)	dax_fs_name((v)->fs), dax_mount_option((v)->mode), dax_cell_name()
 
 /* Tests of block sharing itself cannot run where there is none. */
 #define REFLINK_NEED_REFLINK() do { \
@@ -124,22 +115,15 @@ static inline uint64_t reflink_phys(int fd, off_t off)
 
 FIXTURE_SETUP(reflink)
 {
-	const char *dev = getenv(variant->dev_env);
-	struct stat st;
+	const char *dev = self->dev;
+	char why[128];
 	int ret;
 
 	self->root = -1;
 	self->seed = reflink_seed();
-	if (!dev || !*dev)
-		SKIP(return, "%s is not set: the guest has no such fsdax namespace",
-		     variant->dev_env);
-	if (stat(dev, &st) || !S_ISBLK(st.st_mode))
-		SKIP(return, "%s=%s is not a block device", variant->dev_env, dev);
-	ASSERT_GT(sizeof(self->dev), strlen(dev))
-		TH_LOG("%s=%s is too long", variant->dev_env, dev);
-	snprintf(self->dev, sizeof(self->dev), "%s", dev);
-
-	ret = dax_bdev_has_dax(dev);
+	ret = dax_cell_device(self->dev, sizeof(self->dev), why, sizeof(why));
+	if (ret == -ENODEV)
+		SKIP(return, "%s", why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
 				 dev, strerror(-ret));
 	if (!ret)

@@ -48,33 +48,15 @@ FIXTURE(rlmount) {
 	bool partitioned;	/* this test wrote an MBR to dev */
 };
 
-FIXTURE_VARIANT(rlmount) {
-	const char *dev_env;	/* "DAXTEST_PMEM" (map=mem) or "DAXTEST_PMEM_DEVMAP" */
-};
-
-FIXTURE_VARIANT_ADD(rlmount, pmem) {
-	.dev_env = "DAXTEST_PMEM",
-};
-
-FIXTURE_VARIANT_ADD(rlmount, pmem_devmap) {
-	.dev_env = "DAXTEST_PMEM_DEVMAP",
-};
-
 FIXTURE_SETUP(rlmount)
 {
-	const char *dev = getenv(variant->dev_env);
-	struct stat st;
+	const char *dev = self->dev;
+	char why[128];
 	int ret;
 
-	if (!dev || !*dev)
-		SKIP(return, "%s is not set: the guest has no such fsdax namespace",
-		     variant->dev_env);
-	if (stat(dev, &st) || !S_ISBLK(st.st_mode))
-		SKIP(return, "%s=%s is not a block device", variant->dev_env, dev);
-	ASSERT_GT(sizeof(self->dev), strlen(dev))
-		TH_LOG("%s=%s is too long", variant->dev_env, dev);
-	snprintf(self->dev, sizeof(self->dev), "%s", dev);
-	ret = dax_bdev_has_dax(dev);
+	ret = dax_cell_device(self->dev, sizeof(self->dev), why, sizeof(why));
+	if (ret == -ENODEV)
+		SKIP(return, "%s", why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s: %s", dev, strerror(-ret));
 	if (!ret)
 		SKIP(return, "%s has no DAX (queue/dax is 0): dax=always is turned off there, not refused",
@@ -282,7 +264,7 @@ TEST_F(rlmount, partition_inode_mounts)
 		       self->part, strerror(-ret));
 }
 
-/* B9 control: without reflink the same partition mounts dax=always and files get S_DAX */
+/* B9: control, without reflink the same partition mounts dax=always and files get S_DAX */
 TEST_F(rlmount, partition_no_reflink_always)
 {
 	int ret;

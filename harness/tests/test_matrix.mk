@@ -1,0 +1,1 @@
+test_matrix_DEPS := matrix fsutil log strv

@@ -165,7 +165,7 @@ TEST_F(bare, xfs_always_small_blocks_turns_off)
 		TH_LOG("xfs with 1 KiB blocks, dax=always: a new file has S_DAX %d, expected 0", ret);
 }
 
-/* A2 control: on a device with DAX and 4 KiB blocks, XFS keeps dax=always */
+/* A2: control, on a device with DAX and 4 KiB blocks, XFS keeps dax=always */
 TEST_F(bare, xfs_always_page_blocks_kept)
 {
 	char opt[64];

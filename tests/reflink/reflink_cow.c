@@ -243,7 +243,7 @@ TEST_F(reflink, pwrite_with_mapping)
 	close(p.b);
 }
 
-/* B11+B12: after a remount, a reflinked file still has S_DAX and CoWs on a write fault */
+/* B11, B12: after a remount, a reflinked file still has S_DAX and CoWs on a write fault */
 TEST_F(reflink, write_fault_after_remount)
 {
 	struct cow_pair p;

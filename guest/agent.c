@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "envv.h"
+#include "nodax_disk.h"
 #include "kmsg.h"
 #include "modules.h"
 #include "mounts.h"
@@ -155,6 +156,7 @@ static void build_base_env(struct agent *a)
  * entry replaces an earlier one with the same key. */
 static void build_test_env(struct agent *a)
 {
+	char nodax[64];
 	int ret = 0;
 	size_t i;
 
@@ -165,6 +167,8 @@ static void build_test_env(struct agent *a)
 	ret |= envv_setf(&a->test_env, "DAXTEST_PMEM=%s", a->pmem.mem);
 	if (a->pmem.devmap[0])
 		ret |= envv_setf(&a->test_env, "DAXTEST_PMEM_DEVMAP=%s", a->pmem.devmap);
+	if (nodax_disk_find(nodax, sizeof(nodax)))
+		ret |= envv_setf(&a->test_env, "DAXTEST_NODAX=%s", nodax);
 	if (ret)
 		fatal(a, "out of memory");
 }

@@ -58,7 +58,9 @@
  * on one pipe, in the directory of <path>, with the environment PATH,
  * HOME=/root, TERM=dumb, the plan's env entries, then
  * DAXTEST_PMEM_DEVMAP=/dev/pmemY (fsdax, map=dev, on the second NVDIMM
- * region; only when there is one), then the test's matrix cell (the
+ * region; only when there is one), DAXTEST_NODAX=/dev/vdX (a virtio disk
+ * without DAX, serial DAXTEST_NODAX_SERIAL; only when the host gave one),
+ * then the test's matrix cell (the
  * namespace cells of tests/matrix): DAXTEST_CELL=<cell> and DAXTEST_PMEM,
  * the cell's device: for "map=mem" /dev/pmemX (fsdax, map=mem, on the
  * region with the lowest id), for "map=dev" /dev/pmemY. A cell the guest
@@ -71,6 +73,7 @@
 
 #define DAXTEST_PROTO_VERSION	2
 #define DAXTEST_PORT_NAME	"org.daxtest.results"
+#define DAXTEST_NODAX_SERIAL	"daxtest-nodax"
 #define DAXTEST_LINE_MAX	4096
 #define DAXTEST_PLAN_MAX_TESTS	10000
 #define DAXTEST_PLAN_MAX_ENV	256

@@ -47,6 +47,18 @@ static void add_nvdimms(const struct qemu_config *c, struct strv *out)
 	}
 }
 
+/* A disk without DAX, for the tests of what happens there; the agent
+ * finds it by its serial. */
+static void add_nodax_disk(const struct qemu_config *c, struct strv *out)
+{
+	if (!c->nodax_disk)
+		return;
+	strv_add(out, "-drive");
+	strv_addf(out, "file=%s,format=raw,if=none,id=nodax,cache=unsafe", c->nodax_disk);
+	strv_add(out, "-device");
+	strv_add(out, "virtio-blk-pci,drive=nodax,serial=" DAXTEST_NODAX_SERIAL);
+}
+
 static void add_boot(const struct qemu_config *c, struct strv *out)
 {
 	strv_add(out, "-kernel");
@@ -99,7 +111,8 @@ static bool valid(const struct qemu_config *c)
 	}
 	if ((c->console_pipe && strchr(c->console_pipe, ',')) ||
 	    (c->result_pipe && strchr(c->result_pipe, ',')) ||
-	    (c->qmp_socket && strchr(c->qmp_socket, ',')))
+	    (c->qmp_socket && strchr(c->qmp_socket, ',')) ||
+	    (c->nodax_disk && strchr(c->nodax_disk, ',')))
 		return false;
 	return true;
 }
@@ -111,6 +124,7 @@ int qemu_cmd_build(const struct qemu_config *c, struct strv *out)
 	strv_add(out, c->qemu);
 	add_machine(c, out);
 	add_nvdimms(c, out);
+	add_nodax_disk(c, out);
 	add_boot(c, out);
 	add_chardevs(c, out);
 	return out->err ? -1 : 0;

@@ -33,6 +33,7 @@ struct qemu_config {
 	struct qemu_nvdimm nvdimms[QEMU_MAX_NVDIMMS];
 	unsigned int nr_nvdimms;
 	unsigned long long label_size;
+	const char *nodax_disk;		/* raw image for a virtio-blk disk, or NULL */
 	const char *console_pipe;	/* -chardev pipe base path; NULL: stdio */
 	const char *result_pipe;	/* the agent's result port */
 	const char *qmp_socket;		/* unix socket path */

@@ -346,6 +346,7 @@ static void fill_qemu(struct runner *r, struct qemu_config *q, const char *cmdli
 	q->initrd = r->prep.image.path;
 	q->append = cmdline;
 	q->label_size = NVDIMM_LABEL_SIZE;
+	q->nodax_disk = r->work.nodax_path;
 	q->nr_nvdimms = r->work.nr_nvdimms;
 	for (i = 0; i < r->work.nr_nvdimms; i++) {
 		q->nvdimms[i].path = r->work.nvdimm_paths[i];

@@ -63,8 +63,16 @@ int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimm
 		return -1;
 	}
 	w->path = tmpl;
-	if (check_space(w->path, nvdimm_size * nr_nvdimms) < 0)
+	if (check_space(w->path, nvdimm_size * nr_nvdimms + NODAX_DISK_SIZE) < 0)
 		return -1;
+	w->nodax_path = str_printf("%s/nodax.img", w->path);
+	if (!w->nodax_path)
+		return -1;
+	err = create_backing_file(w->nodax_path, NODAX_DISK_SIZE);
+	if (err < 0) {
+		log_error("cannot create %s: %s", w->nodax_path, strerror(-err));
+		return -1;
+	}
 	for (i = 0; i < nr_nvdimms; i++) {
 		w->nvdimm_paths[i] = str_printf("%s/nvdimm%u.img", w->path, i);
 		if (!w->nvdimm_paths[i])
@@ -89,6 +97,7 @@ void workdir_remove(struct workdir *w, bool keep)
 		remove_tree(w->path);
 	for (i = 0; i < w->nr_nvdimms; i++)
 		free(w->nvdimm_paths[i]);
+	free(w->nodax_path);
 	free(w->path);
 	memset(w, 0, sizeof(*w));
 }

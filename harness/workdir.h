@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A run's private work directory (0700, under $TMPDIR): FIFOs, the QMP
- * socket and the NVDIMM backing files (sparse, 0600). Removed at the end
+ * socket, the NVDIMM backing files and the no-DAX disk (sparse, 0600). Removed at the end
  * of the run unless --keep-work.
  */
 #ifndef DAXTEST_WORKDIR_H
@@ -13,7 +13,10 @@ struct workdir {
 	char *path;
 	char *nvdimm_paths[QEMU_MAX_NVDIMMS];
 	unsigned int nr_nvdimms;
+	char *nodax_path;	/* a plain virtio disk: a block device without DAX */
 };
+
+#define NODAX_DISK_SIZE (512ULL << 20)	/* mkfs.xfs wants 300 MiB at least */
 
 /* 0, or -1 after logging (e.g. not enough free space for the files). */
 int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimms,

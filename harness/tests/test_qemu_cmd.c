@@ -87,6 +87,29 @@ static void console_result_port_and_qmp(void **state)
 	strv_free(&v);
 }
 
+/* The disk without DAX: raw, found by the agent through its serial. */
+static void nodax_disk(void **state)
+{
+	struct qemu_config c = base();
+	struct strv v = { 0 };
+
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_null(arg_after(&v, "-drive", 0));
+	strv_free(&v);
+
+	c.nodax_disk = "/w/nodax.img";
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_string_equal(arg_after(&v, "-drive", 0),
+			    "file=/w/nodax.img,format=raw,if=none,id=nodax,cache=unsafe");
+	assert_string_equal(arg_after(&v, "-device", 2),
+			    "virtio-blk-pci,drive=nodax,serial=daxtest-nodax");
+	strv_free(&v);
+
+	c.nodax_disk = "/w/no,dax.img";
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+}
+
 static void kvm_uses_host_cpu_and_shell_uses_stdio(void **state)
 {
 	struct qemu_config c = base();
@@ -140,6 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nvdimm_machine_and_backends),
 		cmocka_unit_test(console_result_port_and_qmp),
+		cmocka_unit_test(nodax_disk),
 		cmocka_unit_test(kvm_uses_host_cpu_and_shell_uses_stdio),
 		cmocka_unit_test(refuses_what_qemu_would_misparse),
 		cmocka_unit_test(join_quotes_for_the_shell),

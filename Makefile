@@ -10,6 +10,7 @@
 #   make mutants  deliberately broken kernels must fail the tests (nightly)
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
+#            MATRIX=quick|full (tests/matrix; default quick)
 #            DAXTEST_ARGS="extra daxtest run arguments"
 
 CC		?= cc
@@ -33,7 +34,8 @@ HEADERS		:= $(wildcard harness/*.h guest/*.h)
 DAXTEST		:= $(BUILD)/daxtest
 AGENT		:= $(BUILD)/guest/daxtest-agent
 RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(PATCHES),--patches $(PATCHES)) \
-		   $(if $(TESTS),--tests '$(TESTS)') $(DAXTEST_ARGS)
+		   $(if $(TESTS),--tests '$(TESTS)') $(if $(MATRIX),--matrix $(MATRIX)) \
+		   $(DAXTEST_ARGS)
 
 .PHONY: all deps kernel image check test unit bench mutants clean
 all: $(DAXTEST) $(AGENT)

@@ -20,6 +20,7 @@
 
 #include "envv.h"
 #include "nodax_disk.h"
+#include "virtio_pmem.h"
 #include "kmsg.h"
 #include "modules.h"
 #include "mounts.h"
@@ -43,6 +44,7 @@ struct agent {
 	struct port port;
 	struct plan plan;
 	struct pmem_devs pmem;
+	char virtio_pmem[64];		/* "/dev/pmemZ" on virtio-pmem, or "" */
 	struct envv base_env;		/* helpers: modprobe, ndctl */
 	struct envv test_env;
 	long hello_ms;			/* mono_ms() when hello was sent */
@@ -167,6 +169,8 @@ static void build_test_env(struct agent *a)
 	ret |= envv_setf(&a->test_env, "DAXTEST_PMEM=%s", a->pmem.mem);
 	if (a->pmem.devmap[0])
 		ret |= envv_setf(&a->test_env, "DAXTEST_PMEM_DEVMAP=%s", a->pmem.devmap);
+	if (a->virtio_pmem[0])
+		ret |= envv_setf(&a->test_env, "DAXTEST_VIRTIO_PMEM=%s", a->virtio_pmem);
 	if (nodax_disk_find(nodax, sizeof(nodax)))
 		ret |= envv_setf(&a->test_env, "DAXTEST_NODAX=%s", nodax);
 	if (ret)
@@ -183,6 +187,9 @@ static void agent_prepare(struct agent *a)
 	if (!a->shell)
 		read_plan(a);
 	if (namespaces_prepare(&a->port, a->base_env.v, &a->pmem, err, sizeof(err)) < 0)
+		fatal(a, "%s", err);
+	if (virtio_pmem_prepare(a->base_env.v, a->virtio_pmem, sizeof(a->virtio_pmem),
+				err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
 	build_test_env(a);
 	if (!a->shell)

@@ -157,3 +157,11 @@ int modules_load(struct port *p, char *const envp[], char *err, size_t errlen)
 	}
 	return 0;
 }
+
+int modules_probe(const char *name, char *const envp[], char *err, size_t errlen)
+{
+	char names[1][64];
+
+	snprintf(names[0], sizeof(names[0]), "%s", name);
+	return modprobe_all(names, 1, envp, err, errlen);
+}

@@ -23,4 +23,7 @@ int modules_from_cmdline(const char *cmdline, char names[][64], size_t max,
  * logs what it loaded on the port. 0, or -1 with the reason in err. */
 int modules_load(struct port *p, char *const envp[], char *err, size_t errlen);
 
+/* Loads one module. 0, or -1 with the reason in err. */
+int modules_probe(const char *name, char *const envp[], char *err, size_t errlen);
+
 #endif /* DAXTEST_GUEST_MODULES_H */

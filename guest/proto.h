@@ -60,6 +60,8 @@
  * DAXTEST_PMEM_DEVMAP=/dev/pmemY (fsdax, map=dev, on the second NVDIMM
  * region; only when there is one), DAXTEST_NODAX=/dev/vdX (a virtio disk
  * without DAX, serial DAXTEST_NODAX_SERIAL; only when the host gave one),
+ * DAXTEST_VIRTIO_PMEM=/dev/pmemZ (the raw namespace of a virtio-pmem
+ * device: DAX, but not synchronous; only when the host gave one),
  * then the test's matrix cell (the
  * namespace cells of tests/matrix): DAXTEST_CELL=<cell> and DAXTEST_PMEM,
  * the cell's device: for "map=mem" /dev/pmemX (fsdax, map=mem, on the

@@ -34,6 +34,7 @@ struct qemu_config {
 	unsigned int nr_nvdimms;
 	unsigned long long label_size;
 	const char *nodax_disk;		/* raw image for a virtio-blk disk, or NULL */
+	struct qemu_nvdimm virtio_pmem;	/* a virtio-pmem device; path NULL: none */
 	const char *console_pipe;	/* -chardev pipe base path; NULL: stdio */
 	const char *result_pipe;	/* the agent's result port */
 	const char *qmp_socket;		/* unix socket path */

@@ -347,6 +347,8 @@ static void fill_qemu(struct runner *r, struct qemu_config *q, const char *cmdli
 	q->append = cmdline;
 	q->label_size = NVDIMM_LABEL_SIZE;
 	q->nodax_disk = r->work.nodax_path;
+	q->virtio_pmem.path = r->work.virtio_pmem_path;
+	q->virtio_pmem.size = VIRTIO_PMEM_SIZE;
 	q->nr_nvdimms = r->work.nr_nvdimms;
 	for (i = 0; i < r->work.nr_nvdimms; i++) {
 		q->nvdimms[i].path = r->work.nvdimm_paths[i];

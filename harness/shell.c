@@ -69,6 +69,8 @@ int shell_run(const struct options *o)
 	q.append = "console=ttyS0 panic=-1 rdinit=/init daxtest.shell";
 	q.label_size = NVDIMM_LABEL_SIZE;
 	q.nodax_disk = w.nodax_path;
+	q.virtio_pmem.path = w.virtio_pmem_path;
+	q.virtio_pmem.size = VIRTIO_PMEM_SIZE;
 	q.nr_nvdimms = w.nr_nvdimms;
 	for (i = 0; i < w.nr_nvdimms; i++) {
 		q.nvdimms[i].path = w.nvdimm_paths[i];

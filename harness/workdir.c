@@ -43,13 +43,21 @@ static int create_backing_file(const char *path, unsigned long long size)
 	return ret;
 }
 
+static int create_file_logged(const char *path, unsigned long long size)
+{
+	int err = create_backing_file(path, size);
+
+	if (err < 0)
+		log_error("cannot create %s: %s", path, strerror(-err));
+	return err;
+}
+
 int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimms,
 		   unsigned long long nvdimm_size)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *tmpl;
 	unsigned int i;
-	int err;
 
 	memset(w, 0, sizeof(*w));
 	if (!tmp || !*tmp)
@@ -63,26 +71,22 @@ int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimm
 		return -1;
 	}
 	w->path = tmpl;
-	if (check_space(w->path, nvdimm_size * nr_nvdimms + NODAX_DISK_SIZE) < 0)
+	if (check_space(w->path, nvdimm_size * nr_nvdimms + NODAX_DISK_SIZE +
+			VIRTIO_PMEM_SIZE) < 0)
 		return -1;
 	w->nodax_path = str_printf("%s/nodax.img", w->path);
-	if (!w->nodax_path)
+	w->virtio_pmem_path = str_printf("%s/virtio-pmem.img", w->path);
+	if (!w->nodax_path || !w->virtio_pmem_path ||
+	    create_file_logged(w->nodax_path, NODAX_DISK_SIZE) < 0 ||
+	    create_file_logged(w->virtio_pmem_path, VIRTIO_PMEM_SIZE) < 0)
 		return -1;
-	err = create_backing_file(w->nodax_path, NODAX_DISK_SIZE);
-	if (err < 0) {
-		log_error("cannot create %s: %s", w->nodax_path, strerror(-err));
-		return -1;
-	}
 	for (i = 0; i < nr_nvdimms; i++) {
 		w->nvdimm_paths[i] = str_printf("%s/nvdimm%u.img", w->path, i);
 		if (!w->nvdimm_paths[i])
 			return -1;
 		w->nr_nvdimms++;
-		err = create_backing_file(w->nvdimm_paths[i], nvdimm_size);
-		if (err < 0) {
-			log_error("cannot create %s: %s", w->nvdimm_paths[i], strerror(-err));
+		if (create_file_logged(w->nvdimm_paths[i], nvdimm_size) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -98,6 +102,7 @@ void workdir_remove(struct workdir *w, bool keep)
 	for (i = 0; i < w->nr_nvdimms; i++)
 		free(w->nvdimm_paths[i]);
 	free(w->nodax_path);
+	free(w->virtio_pmem_path);
 	free(w->path);
 	memset(w, 0, sizeof(*w));
 }

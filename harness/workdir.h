@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A run's private work directory (0700, under $TMPDIR): FIFOs, the QMP
- * socket, the NVDIMM backing files and the no-DAX disk (sparse, 0600). Removed at the end
+ * socket, the NVDIMM backing files, the virtio-pmem backing file and the
+ * no-DAX disk (sparse, 0600). Removed at the end
  * of the run unless --keep-work.
  */
 #ifndef DAXTEST_WORKDIR_H
@@ -14,9 +15,12 @@ struct workdir {
 	char *nvdimm_paths[QEMU_MAX_NVDIMMS];
 	unsigned int nr_nvdimms;
 	char *nodax_path;	/* a plain virtio disk: a block device without DAX */
+	char *virtio_pmem_path;	/* backing file of the virtio-pmem device */
 };
 
-#define NODAX_DISK_SIZE (512ULL << 20)	/* mkfs.xfs wants 300 MiB at least */
+/* mkfs.xfs wants 300 MiB at least */
+#define NODAX_DISK_SIZE (512ULL << 20)
+#define VIRTIO_PMEM_SIZE (512ULL << 20)
 
 /* 0, or -1 after logging (e.g. not enough free space for the files). */
 int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimms,

@@ -102,10 +102,30 @@ static void nodax_disk(void **state)
 	assert_string_equal(arg_after(&v, "-drive", 0),
 			    "file=/w/nodax.img,format=raw,if=none,id=nodax,cache=unsafe");
 	assert_string_equal(arg_after(&v, "-device", 2),
-			    "virtio-blk-pci,drive=nodax,serial=daxtest-nodax");
+			    "virtio-blk-pci,drive=nodax,serial=daxtest-nodax,addr=0x2.0x1");
 	strv_free(&v);
 
 	c.nodax_disk = "/w/no,dax.img";
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+}
+
+/* virtio-pmem: its own backend and a memory slot of its own. */
+static void virtio_pmem(void **state)
+{
+	struct qemu_config c = base();
+	struct strv v = { 0 };
+
+	c.virtio_pmem.path = "/w/virtio-pmem.img";
+	c.virtio_pmem.size = 512ULL << 20;
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_string_equal(arg_after(&v, "-m", 0), "1024M,slots=3,maxmem=3584M");
+	assert_string_equal(arg_after(&v, "-object", 2),
+			    "memory-backend-file,id=vpmem0,share=on,mem-path=/w/virtio-pmem.img,size=536870912");
+	assert_string_equal(arg_after(&v, "-device", 2), "virtio-pmem-pci,memdev=vpmem0,id=vpmem0,addr=0x2.0x2");
+	strv_free(&v);
+
+	c.virtio_pmem.size = 0;
 	assert_int_equal(qemu_cmd_build(&c, &v), -1);
 	strv_free(&v);
 }
@@ -164,6 +184,7 @@ int main(void)
 		cmocka_unit_test(nvdimm_machine_and_backends),
 		cmocka_unit_test(console_result_port_and_qmp),
 		cmocka_unit_test(nodax_disk),
+		cmocka_unit_test(virtio_pmem),
 		cmocka_unit_test(kvm_uses_host_cpu_and_shell_uses_stdio),
 		cmocka_unit_test(refuses_what_qemu_would_misparse),
 		cmocka_unit_test(join_quotes_for_the_shell),

@@ -247,6 +247,77 @@ TEST_F(fsflags, validate_unknown_bit)
 	close(fd);
 }
 
+/*
+ * A DAX filesystem on virtio-pmem: its region is ND_REGION_ASYNC (writes
+ * reach the host only on a flush request), so pmem_attach_disk() does not
+ * mark the dax_device synchronous and daxdev_mapping_supported() refuses
+ * VM_SYNC although the file has S_DAX.
+ */
+FIXTURE(vpmem) {
+	struct pmem_mnt m;
+};
+
+FIXTURE_VARIANT(vpmem) {
+	enum dax_fs_type fs;
+	const char *opts;
+};
+
+FIXTURE_VARIANT_ADD(vpmem, xfs_always) {
+	.fs = DAX_FS_XFS, .opts = "dax=always",
+};
+
+FIXTURE_VARIANT_ADD(vpmem, ext4_always) {
+	.fs = DAX_FS_EXT4, .opts = "dax=always",
+};
+
+FIXTURE_SETUP(vpmem)
+{
+	const char *dev = getenv("DAXTEST_VIRTIO_PMEM");
+	int fd, ret;
+
+	self->m.root = -1;
+	if (!dev || !*dev)
+		SKIP(return, "DAXTEST_VIRTIO_PMEM is not set: the guest has no virtio-pmem device");
+	ASSERT_GT(sizeof(self->m.dev), strlen(dev));
+	snprintf(self->m.dev, sizeof(self->m.dev), "%s", dev);
+	ret = dax_bdev_has_dax(dev);
+	ASSERT_EQ(1, ret)
+		TH_LOG("precondition: virtio-pmem (%s) supports DAX (ND_REGION_PAGEMAP, drivers/nvdimm/virtio_pmem.c:121), queue/dax gave %d",
+		       dev, ret);
+	pmem_mnt_make(_metadata, &self->m, variant->fs, variant->opts, true);
+	if (_metadata->exit_code)
+		return;
+	fd = pmem_create_sized(self->m.root, "file", MAP_LEN);
+	ASSERT_LE(0, fd) TH_LOG("creating a 2 MiB file: %s", strerror(-fd));
+	close(fd);
+	ret = dax_s_dax(self->m.root, "file");
+	ASSERT_EQ(1, ret)
+		TH_LOG("precondition: a new file under %s %s on virtio-pmem has S_DAX %d, expected 1 (A1)",
+		       dax_fs_name(variant->fs), variant->opts, ret);
+}
+
+FIXTURE_TEARDOWN_PARENT(vpmem)
+{
+	pmem_mnt_teardown(_metadata, &self->m);
+}
+
+/* C16: a DAX file on virtio-pmem (not synchronous) refuses MAP_SYNC, and maps without it */
+TEST_F(vpmem, map_sync_refused)
+{
+	int fd = openat(self->m.root, "file", O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(errno));
+	check_mmap(_metadata, fd, MAP_SHARED_VALIDATE | MAP_SYNC, EOPNOTSUPP, true,
+		   "DAX file on virtio-pmem",
+		   "dax_synchronous() is false: ND_REGION_ASYNC, drivers/nvdimm/pmem.c:577; daxdev_mapping_supported(), include/linux/dax.h:74-82");
+	check_mmap(_metadata, fd, MAP_SHARED | MAP_SYNC, EOPNOTSUPP, true,
+		   "DAX file on virtio-pmem",
+		   "VM_SYNC comes from the raw flags (mm/mmap.c:348) and daxdev_mapping_supported() refuses it");
+	check_mmap(_metadata, fd, MAP_SHARED_VALIDATE, 0, false, "DAX file on virtio-pmem",
+		   "a plain shared DAX mapping needs no synchronous faults");
+	close(fd);
+}
+
 /* tmpfs: no DAX, no FOP_MMAP_SYNC, and a ->mmap that never looks at VM_SYNC. */
 FIXTURE(tmpfs) {
 	char mnt[64];

@@ -65,23 +65,20 @@ static inline int pmem_mnt_umount(struct pmem_mnt *m)
 }
 
 /*
- * The setup: mkfs on $DAXTEST_PMEM, mount with opts. Skips if there is no
- * device, or if need_dax and the device has no DAX (then no inode can get
+ * mkfs on m->dev (already filled in), mount with opts on a new directory.
+ * Skips if need_dax and the device has no DAX (then no inode can get
  * S_DAX and there is nothing to test).
  */
-static inline void pmem_mnt_setup(struct __test_metadata *_metadata,
-				  struct pmem_mnt *m, enum dax_fs_type fs,
-				  const char *opts, bool need_dax)
+static inline void pmem_mnt_make(struct __test_metadata *_metadata,
+				 struct pmem_mnt *m, enum dax_fs_type fs,
+				 const char *opts, bool need_dax)
 {
 	const char *dev = m->dev;
-	char why[128];
 	int ret;
 
 	m->root = -1;
 	m->fs = fs;
-	ret = dax_cell_device(m->dev, sizeof(m->dev), why, sizeof(why));
-	if (ret == -ENODEV)
-		SKIP(return, "%s", why);
+	ret = dax_bdev_has_dax(dev);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
 				 dev, strerror(-ret));
 	m->dev_dax = ret;
@@ -105,6 +102,21 @@ static inline void pmem_mnt_setup(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, ret) TH_LOG("mounting %s as %s -o %s on %s: %s", dev,
 				 dax_fs_name(fs), opts, m->mnt, strerror(-ret));
+}
+
+/* The setup: pmem_mnt_make() on $DAXTEST_PMEM, the matrix cell's device. */
+static inline void pmem_mnt_setup(struct __test_metadata *_metadata,
+				  struct pmem_mnt *m, enum dax_fs_type fs,
+				  const char *opts, bool need_dax)
+{
+	char why[128];
+	int ret;
+
+	m->root = -1;
+	ret = dax_cell_device(m->dev, sizeof(m->dev), why, sizeof(why));
+	if (ret == -ENODEV)
+		SKIP(return, "%s", why);
+	pmem_mnt_make(_metadata, m, fs, opts, need_dax);
 }
 
 /* The teardown: unmounts (detaching if a failed test left files open). */

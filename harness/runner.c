@@ -356,11 +356,25 @@ static void fill_qemu(struct runner *r, struct qemu_config *q, const char *cmdli
 	}
 }
 
-/* Plan for the tests from r->first on. */
+/* How many tests from r->first on share the next guest: a test that
+ * wants a guest of its own (guest=own) runs alone. */
+static size_t session_size(const struct runner *r)
+{
+	const struct test_def *t = r->prep.catalog.tests;
+	size_t nr = r->report.nr_tests, i = r->first;
+
+	if (i < nr && t[i].own_guest)
+		return 1;
+	while (i < nr && !t[i].own_guest)
+		i++;
+	return i - r->first;
+}
+
+/* Plan for the next guest: the tests from r->first on that share it. */
 static int build_plan(struct runner *r, struct agent_plan *plan,
 		      struct agent_plan_test **tests, char ***paths)
 {
-	size_t n = r->report.nr_tests - r->first, i;
+	size_t n = session_size(r), i;
 
 	*tests = calloc(n + 1, sizeof(**tests));
 	*paths = calloc(n + 1, sizeof(**paths));
@@ -507,7 +521,8 @@ static int run_sessions(struct runner *r, volatile sig_atomic_t *interrupted)
 		r->agent_error = NULL;
 		r->session_t0 = mono_s();
 		if (sessions > 1)
-			log_info("booting a fresh guest for the remaining %zu tests", plan.nr_tests);
+			log_info("booting a fresh guest for %zu of the remaining %zu tests",
+				 plan.nr_tests, r->report.nr_tests - r->first);
 		guest_session_run(&so, &s);
 		console_watch_flush(&r->console);
 		next = after_session(r, &s, mark);

@@ -95,32 +95,61 @@ out:
 	return desc ? desc : strdup("(no description on line 3 of the source)");
 }
 
-static unsigned int area_timeout(const char *area_dir)
+/* The value of "key=" at the start of a line of a kselftest settings
+ * file, up to the end of that line; NULL when absent. */
+static char *settings_value(const char *text, const char *key)
 {
-	char *path = path_join(area_dir, "settings"), *text = NULL, *p;
-	unsigned int t = TEST_DEFAULT_TIMEOUT;
+	size_t klen = strlen(key);
+	const char *line;
 
-	if (path && read_file(path, &text, NULL) == 0 && (p = strstr(text, "timeout="))) {
-		long v = strtol(p + 8, NULL, 10);
-
-		if (v > 0 && v < 86400)
-			t = (unsigned int)v;
+	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (!strncmp(line, key, klen) && line[klen] == '=')
+			return strndup(line + klen + 1, strcspn(line + klen + 1, "\n"));
 	}
+	return NULL;
+}
+
+/* The area's settings: kselftest's timeout=, and daxtest's guest=own
+ * (each program runs in a guest of its own: it leaves the guest in a
+ * state later tests must not see, such as poisoned memory). */
+static void area_settings(const char *area_dir, unsigned int *timeout, bool *own_guest)
+{
+	char *path = path_join(area_dir, "settings"), *text = NULL, *v;
+
+	*timeout = TEST_DEFAULT_TIMEOUT;
+	*own_guest = false;
+	if (!path || read_file(path, &text, NULL) != 0)
+		goto out;
+	v = settings_value(text, "timeout");
+	if (v) {
+		long t = strtol(v, NULL, 10);
+
+		if (t > 0 && t < 86400)
+			*timeout = (unsigned int)t;
+		free(v);
+	}
+	v = settings_value(text, "guest");
+	if (v) {
+		*own_guest = !strcmp(v, "own");
+		free(v);
+	}
+out:
 	free(path);
 	free(text);
-	return t;
 }
 
 static int add_area(struct test_catalog *c, const char *area_dir)
 {
 	char *makefile = path_join(area_dir, "Makefile"), **progs = NULL;
 	const char *area = strrchr(area_dir, '/') + 1;
-	unsigned int timeout = area_timeout(area_dir);
+	unsigned int timeout;
+	bool own_guest;
 	size_t nr = 0, i;
 	int ret;
 
 	if (!makefile)
 		return -1;
+	area_settings(area_dir, &timeout, &own_guest);
 	ret = makefile_programs(makefile, &progs, &nr);
 	free(makefile);
 	if (ret < 0) {
@@ -140,6 +169,7 @@ static int add_area(struct test_catalog *c, const char *area_dir)
 		c->tests[c->nr].program = str_printf("%s/%s", area, progs[i]);
 		c->tests[c->nr].description = program_description(area_dir, progs[i]);
 		c->tests[c->nr].timeout_s = timeout;
+		c->tests[c->nr].own_guest = own_guest;
 		c->nr++;
 		if (!c->tests[c->nr - 1].name || !c->tests[c->nr - 1].program) {
 			ret = -1;
@@ -207,6 +237,7 @@ int test_catalog_expand(struct test_catalog *c, char *const *cells, size_t nr_ce
 			out[n].cell = strdup(cells[j]);
 			out[n].description = t->description ? strdup(t->description) : NULL;
 			out[n].timeout_s = t->timeout_s;
+			out[n].own_guest = t->own_guest;
 			if (!out[n].name || !out[n].program || !out[n].cell ||
 			    (t->description && !out[n].description)) {
 				n++;

@@ -3,11 +3,13 @@
  * The in-guest tests: tests/<area>/ directories in kselftest layout. The
  * programs are TEST_GEN_PROGS of the area's Makefile, the description is
  * line 3 of <program>.c (" * <program> - <description>"), the timeout is
- * "timeout=" in the area's settings file (kselftest's default 45 s).
+ * "timeout=" in the area's settings file (kselftest's default 45 s);
+ * "guest=own" there runs each of the area's programs in a guest of its own.
  */
 #ifndef DAXTEST_TEST_CATALOG_H
 #define DAXTEST_TEST_CATALOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TEST_DEFAULT_TIMEOUT 45
@@ -20,6 +22,7 @@ struct test_def {
 	char *cell;		/* "map=mem", ...; NULL until expanded */
 	char *description;
 	unsigned int timeout_s;
+	bool own_guest;		/* settings "guest=own": alone in a fresh guest */
 };
 
 struct test_catalog {

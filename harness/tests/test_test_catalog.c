@@ -36,11 +36,12 @@ static int setup(void **state)
 	put(root, "tests/alpha/Makefile",
 	    "CFLAGS += -Wall\nTEST_GEN_PROGS := one \\\n\ttwo\nTEST_GEN_PROGS += three\n"
 	    "include ../lib.mk\n");
-	put(root, "tests/alpha/settings", "timeout=120\n");
+	put(root, "tests/alpha/settings", "# kselftest settings\ntimeout=120\nguest=own\n");
 	put(root, "tests/alpha/one.c",
 	    "// SPDX-License-Identifier: GPL-2.0\n/*\n * one - checks the first thing\n */\n");
 	put(root, "tests/alpha/two.c", "int x;\n");
 	put(root, "tests/beta/Makefile", "TEST_GEN_PROGS = solo\n");
+	put(root, "tests/beta/settings", "xtimeout=5\nguest=shared\n");
 	*state = root;
 	return 0;
 }
@@ -65,7 +66,10 @@ static void reads_programs_descriptions_and_timeouts(void **state)
 	assert_string_equal(c.tests[0].description, "checks the first thing");
 	assert_non_null(strstr(c.tests[1].description, "no description"));
 	assert_int_equal(c.tests[0].timeout_s, 120);
+	/* only a key at the start of a line counts */
 	assert_int_equal(c.tests[3].timeout_s, TEST_DEFAULT_TIMEOUT);
+	assert_true(c.tests[0].own_guest);
+	assert_false(c.tests[3].own_guest);
 	test_catalog_free(&c);
 }
 
@@ -109,6 +113,7 @@ static void expands_by_matrix_cell(void **state)
 	assert_string_equal(c.tests[1].cell, "map=dev");
 	assert_string_equal(c.tests[1].description, "checks the first thing");
 	assert_int_equal(c.tests[1].timeout_s, 120);
+	assert_true(c.tests[1].own_guest);
 	test_catalog_free(&c);
 }
 

@@ -2,10 +2,12 @@
 /*
  * util.c - console messages, clocks and I/O helpers for the guest agent
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -123,4 +125,28 @@ void sleep_ms(long ms)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+int sysfs_find_entry(const char *dir, const char *prefix, const char *attr,
+		     const char *want, char *name, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512], value[256];
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, attr);
+		if (read_text_file(path, value, sizeof(value)) < 0 ||
+		    strncmp(value, want, strlen(want)))
+			continue;
+		snprintf(name, len, "%s", e->d_name);
+		found = 1;
+	}
+	closedir(d);
+	return found;
 }

@@ -28,6 +28,12 @@ int write_all(int fd, const void *buf, size_t len);
  * the trailing newline. Returns the length, or -1 and errno. */
 ssize_t read_text_file(const char *path, char *buf, size_t size);
 
+/* Looks in dir (a sysfs directory) for an entry whose name starts with
+ * prefix and whose file <entry>/<attr> starts with want; copies the
+ * entry's name to name. 1 if found, 0 if not. */
+int sysfs_find_entry(const char *dir, const char *prefix, const char *attr,
+		     const char *want, char *name, size_t len);
+
 /* Replaces every byte that is not printable ASCII or tab by '?'. */
 void sanitise(char *s, size_t len);
 

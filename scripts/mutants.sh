@@ -24,7 +24,7 @@ failed=0
 failed_subtests() {
 	awk '
 	/^  not ok [0-9]+ / { subs = subs " " $4; next }
-	/^not ok [0-9]+ /   { print $3 ":" subs; subs = ""; next }
+	/^not ok [0-9]+ /   { print $4 ":" subs; subs = ""; next }
 	/^ok [0-9]+ /       { subs = "" }
 	' "$1"
 }

@@ -283,7 +283,8 @@ static void mark(struct agent *a, const char *what, const struct plan_test *t)
 }
 
 /* The test's matrix cell (tests/matrix): $DAXTEST_PMEM is the namespace
- * of that cell, $DAXTEST_CELL names it. */
+ * of that cell, $DAXTEST_CELL names it; $DAXTEST_PHASE is its power-fail
+ * phase, if any. */
 static void set_cell_env(struct agent *a, const struct plan_test *t)
 {
 	const char *dev = NULL;
@@ -300,6 +301,7 @@ static void set_cell_env(struct agent *a, const struct plan_test *t)
 		      t->name, t->cell);
 	ret = envv_setf(&a->test_env, "DAXTEST_PMEM=%s", dev);
 	ret |= envv_setf(&a->test_env, "DAXTEST_CELL=%s", t->cell);
+	ret |= envv_setf(&a->test_env, "DAXTEST_PHASE=%s", t->phase ? t->phase : "");
 	if (ret)
 		fatal(a, "out of memory");
 }

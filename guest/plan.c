@@ -26,6 +26,8 @@ void plan_free(struct plan *p)
 		free(p->tests[i].path);
 		free(p->tests[i].name);
 		free(p->tests[i].cell);
+		free(p->tests[i].run);
+		free(p->tests[i].phase);
 	}
 	for (i = 0; i < p->nr_env; i++)
 		free(p->env[i]);
@@ -148,29 +150,64 @@ static int parse_env(struct plan *p, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
-/* Splits "<index> <timeout_s> <path> <name> <cell>" at its first four
- * spaces; the fields are checked by the caller. */
-static int split_test(char *s, char *field[5])
+#define TEST_FIELDS	5	/* <index> <timeout_s> <path> <name> <cell> */
+#define TEST_OPTIONS	2	/* run=, phase= */
+
+/* Splits "<index> <timeout_s> <path> <name> <cell> [<key>=<value>...]" at
+ * its spaces; returns the number of fields, or -1 for too few or too
+ * many. The fields are checked by the caller. */
+static int split_test(char *s, char *field[TEST_FIELDS + TEST_OPTIONS])
+{
+	int n = 0;
+
+	for (;;) {
+		char *sp = strchr(s, ' ');
+
+		if (n == TEST_FIELDS + TEST_OPTIONS)
+			return -1;
+		field[n++] = s;
+		if (!sp)
+			break;
+		*sp = '\0';
+		s = sp + 1;
+	}
+	return n < TEST_FIELDS ? -1 : n;
+}
+
+/* run=<case> and phase=<phase>, each at most once. */
+static int parse_test_options(struct plan_test *t, char **f, int n, char *err, size_t errlen)
 {
 	int i;
 
-	for (i = 0; i < 4; i++) {
-		char *sp = strchr(s, ' ');
+	for (i = 0; i < n; i++) {
+		char **slot = NULL;
+		const char *v = NULL;
 
-		if (!sp)
+		if (!strncmp(f[i], "run=", 4)) {
+			slot = &t->run;
+			v = f[i] + 4;
+		} else if (!strncmp(f[i], "phase=", 6)) {
+			slot = &t->phase;
+			v = f[i] + 6;
+		}
+		if (!slot || *slot || !word(v)) {
+			snprintf(err, errlen, "\"test\" option %s is unknown, repeated or empty", f[i]);
 			return -1;
-		*sp = '\0';
-		field[i] = s;
-		s = sp + 1;
+		}
+		*slot = strdup(v);
+		if (!*slot) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 	}
-	field[4] = s;
 	return 0;
 }
 
 static int parse_test(struct plan *p, const char *arg, char *err, size_t errlen)
 {
-	char buf[DAXTEST_LINE_MAX], *f[5];
+	char buf[DAXTEST_LINE_MAX], *f[TEST_FIELDS + TEST_OPTIONS];
 	struct plan_test *t;
+	int nf;
 
 	if (p->state != PLAN_WANT_ENV && p->state != PLAN_WANT_TEST) {
 		snprintf(err, errlen, "\"test\" before \"plan\"");
@@ -186,7 +223,8 @@ static int parse_test(struct plan *p, const char *arg, char *err, size_t errlen)
 	}
 	strcpy(buf, arg);
 	t = &p->tests[p->nr_tests];
-	if (split_test(buf, f) < 0 || !number(f[0], 1, UINT_MAX, &t->index) ||
+	nf = split_test(buf, f);
+	if (nf < 0 || !number(f[0], 1, UINT_MAX, &t->index) ||
 	    !number(f[1], 1, UINT_MAX, &t->timeout_s) || !word(f[2]) || !word(f[3]) || !word(f[4])) {
 		snprintf(err, errlen, "\"test\" needs <index> <timeout_s> <path> <name> <cell>");
 		return -1;
@@ -208,6 +246,8 @@ static int parse_test(struct plan *p, const char *arg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (parse_test_options(t, f + TEST_FIELDS, nf - TEST_FIELDS, err, errlen) < 0)
+		return -1;
 	p->state = PLAN_WANT_TEST;
 	return 0;
 }

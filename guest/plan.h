@@ -14,6 +14,8 @@ struct plan_test {
 	char *path;
 	char *name;
 	char *cell;		/* "map=mem" or "map=dev" (tests/matrix) */
+	char *run;		/* kselftest -r case, or NULL */
+	char *phase;		/* power-fail phase, or NULL */
 };
 
 enum plan_state {

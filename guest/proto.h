@@ -16,13 +16,13 @@
  *
  *	plan <count>                           (count at most DAXTEST_PLAN_MAX_TESTS)
  *	env <KEY>=<value>                      (zero or more, for every test)
- *	test <index> <timeout_s> <path> <name> <cell>
+ *	test <index> <timeout_s> <path> <name> <cell> [run=<case>] [phase=<phase>]
  *	                                       (count of them, index from 1)
  *	go
  *
  * Every line of the plan is a valid record: <KEY> is [A-Za-z_][A-Za-z0-9_]*,
  * <value> and the whole line are printable ASCII or tab, <path> is absolute,
- * <path>, <name> and <cell> have no blanks, <timeout_s> is at least 1, the indexes
+ * <path>, <name>, <cell>, <case> and <phase> have no blanks, <timeout_s> is at least 1, the indexes
  * count up from 1, "env" lines (at most DAXTEST_PLAN_MAX_ENV) come before
  * the first "test" line. The agent answers an invalid plan, or none within
  * a minute, with "error".
@@ -67,7 +67,10 @@
  * the cell's device: for "map=mem" /dev/pmemX (fsdax, map=mem, on the
  * region with the lowest id), for "map=dev" /dev/pmemY. A cell the guest
  * cannot give is an error. A later entry replaces an earlier one of the
- * same key. The kernel log shows "daxtest: begin <name>" and "daxtest: end
+ * same key. With run=<case>, the test runs as "<path> -r <case>" (one
+ * kselftest case); with phase=<phase>, DAXTEST_PHASE=<phase> (power-fail
+ * tests, tests/common/powerfail.h), else DAXTEST_PHASE is empty. The
+ * kernel log shows "daxtest: begin <name>" and "daxtest: end
  * <name>" around each test.
  */
 #ifndef DAXTEST_PROTO_H

@@ -79,7 +79,7 @@ static int relay_bytes(struct relay *r, const char *buf, size_t n)
 static _Noreturn void test_child(const struct plan_test *t, const char *dir,
 				 char *const envp[], int out)
 {
-	char *argv[] = { t->path, NULL };
+	char *argv[] = { t->path, t->run ? "-r" : NULL, t->run, NULL };
 	int null;
 
 	/* Its own session and process group, which the agent kills whole. */

@@ -402,7 +402,8 @@ static int plan_build(const struct agent_plan *plan, struct buf *b)
 
 		start = b->len;
 		if (!plan_word(t->name) || !plan_word(t->path) || t->path[0] != '/' ||
-		    !t->cell || !plan_word(t->cell) || !t->timeout_s)
+		    !t->cell || !plan_word(t->cell) || !t->timeout_s ||
+		    (t->run && !plan_word(t->run)) || (t->phase && !plan_word(t->phase)))
 			return -EINVAL;
 		buf_str(b, "test ");
 		buf_num(b, i + 1);
@@ -414,6 +415,14 @@ static int plan_build(const struct agent_plan *plan, struct buf *b)
 		buf_str(b, t->name);
 		buf_str(b, " ");
 		buf_str(b, t->cell);
+		if (t->run) {
+			buf_str(b, " run=");
+			buf_str(b, t->run);
+		}
+		if (t->phase) {
+			buf_str(b, " phase=");
+			buf_str(b, t->phase);
+		}
 		if (!plan_line_end(b, start))
 			return -EINVAL;
 	}

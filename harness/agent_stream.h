@@ -48,6 +48,8 @@ struct agent_plan_test {
 	const char *name;	/* "<area>/<program>@<cell>" */
 	const char *path;	/* path inside the guest */
 	const char *cell;	/* the namespace cell, "map=mem" or "map=dev" */
+	const char *run;	/* kselftest -r filter, or NULL */
+	const char *phase;	/* power-fail phase ("prepare", "verify"), or NULL */
 	unsigned int timeout_s;
 };
 

@@ -201,8 +201,8 @@ struct pump {
 	int pidfd;
 };
 
-/* Returns when QEMU exited (0), the watchdog fired or the user
- * interrupted (-1, with r set). */
+/* Returns when QEMU exited (0), the watchdog fired, the power is to be
+ * cut or the user interrupted (-1, with r set). */
 static int pump_until_exit(struct pump *pu, struct session_result *r)
 {
 	long last_progress = mono_ms();
@@ -214,17 +214,24 @@ static int pump_until_exit(struct pump *pu, struct session_result *r)
 			{ .fd = pu->pidfd, .events = POLLIN },
 		};
 		long limit = pu->o->watchdog_s(pu->o->arg) * 1000L;
-		long left = last_progress + limit - mono_ms();
+		long now = mono_ms(), left = last_progress + limit - now;
+		long cut = pu->o->cut_at_ms ? pu->o->cut_at_ms(pu->o->arg) : 0;
 		int n;
 
 		if (*pu->o->interrupted) {
 			r->interrupted = true;
 			return -1;
 		}
+		if (cut && cut <= now) {
+			r->power_cut = true;
+			return -1;
+		}
 		if (left <= 0) {
 			r->watchdog = true;
 			return -1;
 		}
+		if (cut && cut - now < left)
+			left = cut - now;
 		n = poll(pfd, 3, left > 1000 ? 1000 : (int)left);
 		if (n < 0 && errno != EINTR)
 			return -1;

@@ -2,8 +2,8 @@
 /*
  * One guest boot: start QEMU, hand the plan to the agent, stream the
  * console and the result port to the caller until QEMU exits, the
- * watchdog fires (no byte from the guest for too long) or the user
- * interrupts. QEMU never outlives this call.
+ * watchdog fires (no byte from the guest for too long), the caller cuts
+ * the power or the user interrupts. QEMU never outlives this call.
  */
 #ifndef DAXTEST_GUEST_SESSION_H
 #define DAXTEST_GUEST_SESSION_H
@@ -22,6 +22,9 @@ struct session_opts {
 	const struct agent_plan *plan;
 	/* Seconds of guest silence allowed right now. */
 	unsigned int (*watchdog_s)(void *arg);
+	/* When to cut the power (SIGKILL QEMU, no shutdown), as mono_ms();
+	 * 0: not now. NULL: never. */
+	long (*cut_at_ms)(void *arg);
 	agent_event_fn on_event;
 	void (*on_console_line)(const char *line, void *arg);
 	void *arg;
@@ -33,6 +36,7 @@ struct session_result {
 	int status;		/* QEMU's exit status, or 128+signal */
 	bool watchdog;		/* killed after watchdog_s of silence */
 	bool interrupted;	/* killed because the user interrupted */
+	bool power_cut;		/* killed because cut_at_ms() said so */
 	char *qemu_error;	/* QEMU's last stderr line when it failed */
 };
 

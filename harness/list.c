@@ -73,14 +73,16 @@ static void print_matrices(const struct options *o, FILE *f)
 
 	fputs("matrix cells (tests/matrix; each program runs once per cell):", f);
 	for (i = 0; i < 2; i++) {
-		struct strv cells = { 0 };
+		struct matrix m = { 0 };
 
-		if (matrix_load(o->project_dir, names[i], &cells) == 0) {
+		if (matrix_load(o->project_dir, names[i], &m) == 0) {
 			fprintf(f, "%s %s:", i ? ";" : "", names[i]);
-			for (j = 0; j < cells.n; j++)
-				fprintf(f, " %s", cells.v[j]);
+			for (j = 0; j < m.cells.n; j++)
+				fprintf(f, " %s", m.cells.v[j]);
+			if (m.random_cuts)
+				fputs(" +random-cuts", f);
 		}
-		strv_free(&cells);
+		matrix_free(&m);
 	}
 	fputc('\n', f);
 }

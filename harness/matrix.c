@@ -26,7 +26,7 @@ static bool known_cell(const char *cell)
 /* One "<matrix> <cell>..." line: checks it, and takes its cells when the
  * matrix is the one asked for. */
 static int parse_line(char *line, const char *where, unsigned int lineno,
-		      const char *name, struct strv *cells, struct strv *seen)
+		      const char *name, struct matrix *m, struct strv *seen)
 {
 	char *save = NULL, *matrix, *cell;
 	bool wanted;
@@ -49,19 +49,29 @@ static int parse_line(char *line, const char *where, unsigned int lineno,
 		return -1;
 	}
 	for (; cell; cell = strtok_r(NULL, " \t", &save)) {
+		if (cell[0] == '+') {
+			if (strcmp(cell, "+random-cuts")) {
+				log_error("%s:%u: unknown option '%s' (known: +random-cuts)",
+					  where, lineno, cell);
+				return -1;
+			}
+			if (wanted)
+				m->random_cuts = true;
+			continue;
+		}
 		if (!known_cell(cell)) {
 			log_error("%s:%u: unknown cell '%s' (the agent knows map=mem and map=dev)",
 				  where, lineno, cell);
 			return -1;
 		}
 		if (wanted)
-			strv_add(cells, cell);
+			strv_add(&m->cells, cell);
 	}
 	return 0;
 }
 
 int matrix_parse(const char *text, const char *source, const char *name,
-		 struct strv *cells)
+		 struct matrix *m)
 {
 	struct strv seen = { 0 };
 	char *copy = strdup(text), *line, *names;
@@ -79,12 +89,12 @@ int matrix_parse(const char *text, const char *source, const char *name,
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		ret = parse_line(line, source, lineno + 1, name, cells, &seen);
+		ret = parse_line(line, source, lineno + 1, name, m, &seen);
 		line = nl ? nl + 1 : NULL;
 	}
-	if (!ret && seen.err)
+	if (!ret && (seen.err || m->cells.err))
 		ret = -1;
-	if (!ret && !cells->n) {
+	if (!ret && !m->cells.n) {
 		names = strv_join(&seen);
 		log_error("unknown matrix '%s' (%s defines: %s)", name, source,
 			  names && *names ? names : "none");
@@ -96,7 +106,7 @@ int matrix_parse(const char *text, const char *source, const char *name,
 	return ret;
 }
 
-int matrix_load(const char *project_dir, const char *name, struct strv *cells)
+int matrix_load(const char *project_dir, const char *name, struct matrix *m)
 {
 	char *path = path_join(project_dir, "tests/matrix"), *text = NULL;
 	size_t len;
@@ -110,8 +120,14 @@ int matrix_load(const char *project_dir, const char *name, struct strv *cells)
 		free(path);
 		return -1;
 	}
-	ret = matrix_parse(text, path, name, cells);
+	ret = matrix_parse(text, path, name, m);
 	free(text);
 	free(path);
 	return ret;
+}
+
+void matrix_free(struct matrix *m)
+{
+	strv_free(&m->cells);
+	m->random_cuts = false;
 }

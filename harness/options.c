@@ -19,7 +19,8 @@
 enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
-	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX,
+	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
+	OPT_ITERATIONS,
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +29,8 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "tests", required_argument, NULL, OPT_TESTS },
 	{ "matrix", required_argument, NULL, OPT_MATRIX },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
 	{ "results", required_argument, NULL, OPT_RESULTS },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "build-jobs", required_argument, NULL, OPT_BUILD_JOBS },
@@ -62,6 +65,8 @@ void options_usage(FILE *f)
 	      "  --config FRAGMENT   add a kernel config fragment (repeatable)\n"
 	      "  --tests GLOBS       comma-separated globs of tests (\"per-file-dax/*\")\n"
 	      "  --matrix NAME       namespace cells from tests/matrix: quick (default) or full\n"
+	      "  --seed N            seed of the random power cuts (default: printed at the start)\n"
+	      "  --iterations N      runs of each random power-cut case (default 3)\n"
 	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
 	      "  --accel auto|kvm|tcg  accelerator (default auto: KVM only if a probe guest runs)\n"
 	      "  --timeout SECONDS   per-test timeout instead of each area's settings file\n"
@@ -157,6 +162,20 @@ static char *default_project_dir(void)
 	return strdup(exe);
 }
 
+static int parse_seed(struct options *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->seed = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || arg[0] == '-') {
+		log_error("--seed needs a non-negative integer, not '%s'", arg);
+		return -1;
+	}
+	o->seed_given = true;
+	return 0;
+}
+
 static int parse_one(struct options *o, int c, const char *arg)
 {
 	unsigned int mib;
@@ -167,6 +186,8 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_CONFIG: return add_stacked(o->configs, &o->nr_configs, arg, "config");
 	case OPT_TESTS: o->tests = arg; return 0;
 	case OPT_MATRIX: o->matrix = arg; return 0;
+	case OPT_ITERATIONS: return parse_uint(arg, "iterations", 1, 1000, &o->iterations);
+	case OPT_SEED: return parse_seed(o, arg);
 	case OPT_RESULTS: o->results_root = arg; return 0;
 	case OPT_ACCEL:
 		if (accel_parse(arg, &o->accel) == 0)
@@ -204,6 +225,7 @@ static void defaults(struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->results_root = "results";
 	o->matrix = MATRIX_DEFAULT;
+	o->iterations = 3;
 	o->accel = ACCEL_AUTO;
 	o->cpus = 2;
 	o->mem_mb = 1024;

@@ -40,6 +40,9 @@ struct options {
 	unsigned int cpus;
 	unsigned int mem_mb;
 	unsigned int nr_nvdimms;
+	unsigned int iterations;	/* of each random power-cut case */
+	unsigned long long seed;	/* of the random power cuts */
+	bool seed_given;
 	unsigned long long nvdimm_size;
 	bool rebuild;
 	bool keep_work;

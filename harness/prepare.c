@@ -75,9 +75,9 @@ int prepare_all(const struct options *o, struct prepared *p)
 	memset(p, 0, sizeof(*p));
 	if (test_catalog_load(&p->catalog, o->project_dir) < 0 ||
 	    test_catalog_filter(&p->catalog, o->tests) < 0 ||
-	    matrix_load(o->project_dir, o->matrix, &p->cells) < 0)
+	    matrix_load(o->project_dir, o->matrix, &p->matrix) < 0)
 		return -1;
-	if (!check_cells(o, &p->cells))
+	if (!check_cells(o, &p->matrix.cells))
 		return -1;
 	p->agent = path_join(o->project_dir, "build/guest/daxtest-agent");
 	if (!p->agent)
@@ -94,7 +94,7 @@ int prepare_all(const struct options *o, struct prepared *p)
 	    test_catalog_build(o->project_dir, &p->kernel, p->tests_dir) < 0 ||
 	    check_programs(p) < 0)
 		return -1;
-	if (test_catalog_expand(&p->catalog, p->cells.v, p->cells.n) < 0)
+	if (test_catalog_expand(&p->catalog, o->project_dir, &p->matrix, o->iterations) < 0)
 		return -1;
 	p->tests_s = mono_s() - t0;
 	io.project_dir = o->project_dir;
@@ -114,7 +114,7 @@ void prepared_free(struct prepared *p)
 {
 	kernel_artifact_free(&p->kernel);
 	test_catalog_free(&p->catalog);
-	strv_free(&p->cells);
+	matrix_free(&p->matrix);
 	image_free(&p->image);
 	free(p->tests_dir);
 	free(p->agent);

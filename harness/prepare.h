@@ -9,13 +9,13 @@
 #include "image_build.h"
 #include "kernel_build.h"
 #include "options.h"
-#include "strv.h"
+#include "matrix.h"
 #include "test_catalog.h"
 
 struct prepared {
 	struct kernel_artifact kernel;
 	struct test_catalog catalog;	/* the selected tests, per matrix cell */
-	struct strv cells;		/* the matrix's namespace cells */
+	struct matrix matrix;		/* the --matrix's cells and options */
 	char *tests_dir;		/* built programs: <area>/<program> */
 	char *agent;
 	struct image image;

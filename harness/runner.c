@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent_stream.h"
@@ -15,6 +16,7 @@
 #include "guest_session.h"
 #include "image_build.h"
 #include "log.h"
+#include "powercut.h"
 #include "prepare.h"
 #include "report.h"
 #include "results_dir.h"
@@ -46,6 +48,7 @@ struct runner {
 	unsigned int ended;		/* tests that ended in this session */
 	char *agent_error;
 	size_t printed;			/* tests printed as KTAP so far */
+	struct powercut pc;		/* power-fail phases and cuts */
 };
 
 static int append_text(char **buf, size_t *len, const char *text)
@@ -215,6 +218,51 @@ static void judge_test(struct test_result *t, const struct agent_event *ev,
 	}
 }
 
+/* A power-fail test's prepare phase must end in a power cut: if it ended
+ * by itself, it never reached its checkpoint (or finished its workload
+ * before a random cut). The verify phase's log gets the prepare phase's
+ * in front of it. */
+static void judge_phase(struct runner *r, size_t idx, struct test_result *t)
+{
+	const char *phase = powercut_phase(&r->pc, &r->prep.catalog.tests[idx], idx);
+	char *why;
+
+	if (!phase)
+		return;
+	if (!strcmp(phase, "verify")) {
+		if (powercut_merge_log(&r->pc, idx, t) < 0)
+			log_error("out of memory for the log of %s", t->name);
+		return;
+	}
+	r->pc.cut_at_ms = 0;
+	if (t->status == TEST_SKIP)
+		return;
+	why = str_printf("prepare phase ended by itself (%s), before the power cut it exists for",
+			 t->status == TEST_PASS ? "no checkpoint reached" : (t->reason ? t->reason : "failed"));
+	t->status = TEST_FAIL;
+	free(t->reason);
+	t->reason = why;
+}
+
+/* The power was cut during the test that ran: its prepare phase is over. */
+static void after_power_cut(struct runner *r)
+{
+	struct test_result *t = &r->report.tests[r->current];
+	struct kfinding *f;
+	size_t nr;
+
+	f = console_watch_take(&r->test_watch, &nr);
+	move_findings(&t->findings, &t->nr_findings, f, nr);
+	free(f);
+	console_watch_free(&r->test_watch);
+	if (!t->nr_findings)
+		copy_console_findings(r, r->console_mark, t);
+	claim_console_findings(r, r->console_mark);
+	if (powercut_done(&r->pc, (size_t)r->current, t) < 0)
+		log_error("out of memory for the log of %s", t->name);
+	r->current = -1;
+}
+
 static void on_begin(struct runner *r, const struct agent_event *ev)
 {
 	size_t idx = r->first + ev->index - 1;
@@ -256,6 +304,7 @@ static void on_end(struct runner *r, const struct agent_event *ev)
 		copy_console_findings(r, r->console_mark, t);
 	claim_console_findings(r, r->console_mark);
 	judge_test(t, ev, test_timeout(r, (size_t)r->current));
+	judge_phase(r, (size_t)r->current, t);
 	results_dir_write_test(&r->out, t);
 	r->current = -1;
 	r->ended++;
@@ -281,6 +330,10 @@ static void on_event(const struct agent_event *ev, void *arg)
 	case AGENT_OUT:
 		if (t && append_text(&t->output, &t->output_len, ev->text) < 0)
 			log_error("out of memory for test output");
+		if (t)
+			powercut_on_line(&r->pc, &r->prep.catalog.tests[r->current],
+					 (size_t)r->current, ev->text,
+					 (long)((mono_s() - r->test_t0) * 1000));
 		break;
 	case AGENT_DMESG:
 		if (t) {
@@ -327,6 +380,13 @@ static unsigned int watchdog_s(void *arg)
 	return BETWEEN_TESTS_WATCHDOG_S;
 }
 
+static long cut_at_ms(void *arg)
+{
+	struct runner *r = arg;
+
+	return r->pc.cut_at_ms;
+}
+
 static char *kernel_cmdline(void)
 {
 	return strdup("console=ttyS0 panic=-1 rdinit=/init");
@@ -356,16 +416,22 @@ static void fill_qemu(struct runner *r, struct qemu_config *q, const char *cmdli
 	}
 }
 
+static bool alone(const struct test_def *t)
+{
+	return t->own_guest || t->powerfail;
+}
+
 /* How many tests from r->first on share the next guest: a test that
- * wants a guest of its own (guest=own) runs alone. */
+ * wants a guest of its own (guest=own) and each phase of a power-fail
+ * test run alone. */
 static size_t session_size(const struct runner *r)
 {
 	const struct test_def *t = r->prep.catalog.tests;
 	size_t nr = r->report.nr_tests, i = r->first;
 
-	if (i < nr && t[i].own_guest)
+	if (i < nr && alone(&t[i]))
 		return 1;
-	while (i < nr && !t[i].own_guest)
+	while (i < nr && !alone(&t[i]))
 		i++;
 	return i - r->first;
 }
@@ -388,6 +454,8 @@ static int build_plan(struct runner *r, struct agent_plan *plan,
 			return -1;
 		(*tests)[i].name = d->name;
 		(*tests)[i].cell = d->cell;
+		(*tests)[i].run = d->run;
+		(*tests)[i].phase = powercut_phase(&r->pc, d, r->first + i);
 		(*tests)[i].path = (*paths)[i];
 		(*tests)[i].timeout_s = test_timeout(r, r->first + i);
 	}
@@ -436,6 +504,10 @@ static int after_session(struct runner *r, const struct session_result *s,
 		if (r->current >= 0)
 			set_reason(&r->report.tests[r->current], "%s", "interrupted");
 		return -1;
+	}
+	if (s->power_cut && r->current >= 0) {
+		after_power_cut(r);
+		return 1;
 	}
 	if (r->bye && r->current < 0 && r->first + r->ended == r->report.nr_tests)
 		return 0;
@@ -494,7 +566,8 @@ static int run_sessions(struct runner *r, volatile sig_atomic_t *interrupted)
 
 	if (!cmdline)
 		return -1;
-	while (next == 1 && sessions++ <= r->report.nr_tests) {
+	/* At most two guests per test: a power-fail test's two phases. */
+	while (next == 1 && sessions++ <= 2 * r->report.nr_tests) {
 		struct agent_plan plan;
 		struct agent_plan_test *tests = NULL;
 		char **paths = NULL;
@@ -504,7 +577,8 @@ static int run_sessions(struct runner *r, volatile sig_atomic_t *interrupted)
 		struct session_opts so = {
 			.qemu = &q, .work_dir = r->work.path,
 			.console_log = r->out.console_log, .qemu_log = r->out.qemu_log,
-			.plan = &plan, .watchdog_s = watchdog_s, .on_event = on_event,
+			.plan = &plan, .watchdog_s = watchdog_s, .cut_at_ms = cut_at_ms,
+			.on_event = on_event,
 			.on_console_line = on_console_line, .arg = r,
 			.interrupted = interrupted,
 		};
@@ -631,6 +705,27 @@ static void finish(struct runner *r)
 	log_info("results: %s", r->out.path);
 }
 
+/* The seed of the random power cuts: --seed, or a fresh one, printed
+ * when the plan has random cuts so that a run can be repeated. */
+static int init_powercut(struct runner *r)
+{
+	unsigned long long seed = r->o->seed;
+	size_t i;
+
+	if (!r->o->seed_given)
+		seed = ((unsigned long long)time(NULL) << 20) ^ (unsigned long long)getpid() ^
+		       (unsigned long long)mono_ms();
+	if (powercut_init(&r->pc, r->report.nr_tests, seed) < 0)
+		return -1;
+	for (i = 0; i < r->prep.catalog.nr; i++) {
+		if (r->prep.catalog.tests[i].random_cut) {
+			log_info("random power cuts: seed %llu (--seed %llu repeats them)", seed, seed);
+			break;
+		}
+	}
+	return 0;
+}
+
 int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 {
 	struct runner r = { .o = o, .current = -1 };
@@ -644,7 +739,8 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 		log_error("QEMU (qemu-system-x86_64) is not installed: run 'make deps'");
 		goto out;
 	}
-	if (prepare_all(o, &r.prep) < 0 || init_report(&r, run_id) < 0)
+	if (prepare_all(o, &r.prep) < 0 || init_report(&r, run_id) < 0 ||
+	    init_powercut(&r) < 0)
 		goto out;
 	if (results_dir_create(&r.out, o->results_root, run_id) < 0 ||
 	    workdir_create(&r.work, run_id, o->nr_nvdimms,
@@ -666,6 +762,7 @@ out:
 	console_watch_free(&r.console);
 	run_report_free(&r.report);
 	prepared_free(&r.prep);
+	powercut_free(&r.pc);
 	free(r.agent_error);
 	free(r.claimed);
 	return ret;

@@ -15,6 +15,7 @@
 #include "kernel_build.h"
 #include "log.h"
 #include "proc.h"
+#include "test_cases.h"
 #include "test_catalog.h"
 
 /* Joins backslash-continued lines in place. */
@@ -112,12 +113,14 @@ static char *settings_value(const char *text, const char *key)
 /* The area's settings: kselftest's timeout=, and daxtest's guest=own
  * (each program runs in a guest of its own: it leaves the guest in a
  * state later tests must not see, such as poisoned memory). */
-static void area_settings(const char *area_dir, unsigned int *timeout, bool *own_guest)
+static void area_settings(const char *area_dir, unsigned int *timeout, bool *own_guest,
+			  bool *powerfail)
 {
 	char *path = path_join(area_dir, "settings"), *text = NULL, *v;
 
 	*timeout = TEST_DEFAULT_TIMEOUT;
 	*own_guest = false;
+	*powerfail = false;
 	if (!path || read_file(path, &text, NULL) != 0)
 		goto out;
 	v = settings_value(text, "timeout");
@@ -133,6 +136,11 @@ static void area_settings(const char *area_dir, unsigned int *timeout, bool *own
 		*own_guest = !strcmp(v, "own");
 		free(v);
 	}
+	v = settings_value(text, "powerfail");
+	if (v) {
+		*powerfail = !strcmp(v, "1");
+		free(v);
+	}
 out:
 	free(path);
 	free(text);
@@ -143,13 +151,13 @@ static int add_area(struct test_catalog *c, const char *area_dir)
 	char *makefile = path_join(area_dir, "Makefile"), **progs = NULL;
 	const char *area = strrchr(area_dir, '/') + 1;
 	unsigned int timeout;
-	bool own_guest;
+	bool own_guest, powerfail;
 	size_t nr = 0, i;
 	int ret;
 
 	if (!makefile)
 		return -1;
-	area_settings(area_dir, &timeout, &own_guest);
+	area_settings(area_dir, &timeout, &own_guest, &powerfail);
 	ret = makefile_programs(makefile, &progs, &nr);
 	free(makefile);
 	if (ret < 0) {
@@ -170,6 +178,7 @@ static int add_area(struct test_catalog *c, const char *area_dir)
 		c->tests[c->nr].description = program_description(area_dir, progs[i]);
 		c->tests[c->nr].timeout_s = timeout;
 		c->tests[c->nr].own_guest = own_guest;
+		c->tests[c->nr].powerfail = powerfail;
 		c->nr++;
 		if (!c->tests[c->nr - 1].name || !c->tests[c->nr - 1].program) {
 			ret = -1;
@@ -218,42 +227,157 @@ static void test_def_free(struct test_def *t)
 	free(t->name);
 	free(t->program);
 	free(t->cell);
+	free(t->run);
 	free(t->description);
 }
 
-int test_catalog_expand(struct test_catalog *c, char *const *cells, size_t nr_cells)
+struct expansion {
+	struct test_def *v;
+	size_t n, cap;
+};
+
+/* Appends a copy of t for cell: named "<program>[/<run>]@<cell>[,iter=<n>]". */
+static int add_expanded(struct expansion *e, const struct test_def *t, const char *cell,
+			const char *run, bool random_cut, unsigned int iteration)
 {
-	struct test_def *out = calloc(c->nr * nr_cells + 1, sizeof(*out));
-	size_t i, j, n = 0;
+	struct test_def *d;
 
-	if (!out)
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 64;
+		struct test_def *grown = realloc(e->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		e->v = grown;
+		e->cap = cap;
+	}
+	d = &e->v[e->n++];
+	memset(d, 0, sizeof(*d));
+	if (!run)
+		d->name = str_printf("%s@%s", t->program, cell);
+	else if (!iteration)
+		d->name = str_printf("%s/%s@%s", t->program, run, cell);
+	else
+		d->name = str_printf("%s/%s@%s,iter=%u", t->program, run, cell, iteration);
+	d->program = strdup(t->program);
+	d->cell = strdup(cell);
+	d->description = t->description ? strdup(t->description) : NULL;
+	d->run = run ? strdup(run) : NULL;
+	d->timeout_s = t->timeout_s;
+	d->own_guest = t->own_guest;
+	d->powerfail = t->powerfail;
+	d->random_cut = random_cut;
+	d->iteration = iteration;
+	if (!d->name || !d->program || !d->cell || (t->description && !d->description) ||
+	    (run && !d->run))
 		return -1;
-	for (i = 0; i < c->nr; i++) {
-		const struct test_def *t = &c->tests[i];
+	return 0;
+}
 
-		for (j = 0; j < nr_cells; j++, n++) {
-			out[n].name = str_printf("%s@%s", t->program, cells[j]);
-			out[n].program = strdup(t->program);
-			out[n].cell = strdup(cells[j]);
-			out[n].description = t->description ? strdup(t->description) : NULL;
-			out[n].timeout_s = t->timeout_s;
-			out[n].own_guest = t->own_guest;
-			if (!out[n].name || !out[n].program || !out[n].cell ||
-			    (t->description && !out[n].description)) {
-				n++;
-				goto fail;
+/* The cases of a power-fail program, "<fixture>.<variant>.<test>", from its source. */
+static int powerfail_cases(const char *project_dir, const struct test_def *t,
+			   struct strv *runs)
+{
+	const char *slash = strchr(t->program, '/');
+	char *area_dir = str_printf("%s/tests/%.*s", project_dir, (int)(slash - t->program),
+				    t->program);
+	struct test_cases tc = { 0 };
+	size_t i, j;
+	int ret;
+
+	if (!area_dir)
+		return -1;
+	ret = test_cases_read(area_dir, slash + 1, &tc);
+	free(area_dir);
+	if (ret < 0) {
+		log_error("cannot read the source of %s: %s", t->program, strerror(-ret));
+		test_cases_free(&tc);
+		return -1;
+	}
+	for (i = 0; i < tc.n; i++) {
+		const char *fixture = *tc.v[i].fixture ? tc.v[i].fixture : "global";
+		size_t flen = strlen(fixture);
+		bool any = false;
+
+		for (j = 0; j < tc.variants.n; j++) {
+			const char *v = tc.variants.v[j];
+
+			if (!strncmp(v, fixture, flen) && v[flen] == '.') {
+				strv_addf(runs, "%s.%s", v, tc.v[i].name);
+				any = true;
 			}
 		}
+		if (!any)
+			strv_addf(runs, "%s.%s", fixture, tc.v[i].name);
+	}
+	test_cases_free(&tc);
+	if (!runs->n)
+		log_error("%s is a power-fail program without a TEST_F()", t->program);
+	return runs->err || !runs->n ? -1 : 0;
+}
+
+/* The random_ cases: "<fixture>.<variant>.random_<name>". */
+static bool is_random_case(const char *run)
+{
+	const char *test = strrchr(run, '.');
+
+	return test && !strncmp(test + 1, "random_", 7);
+}
+
+static int expand_powerfail(struct expansion *e, const char *project_dir,
+			    const struct test_def *t, const struct matrix *m,
+			    unsigned int iterations)
+{
+	struct strv runs = { 0 };
+	size_t i, j;
+	unsigned int it;
+	int ret = powerfail_cases(project_dir, t, &runs);
+
+	for (i = 0; !ret && i < runs.n; i++) {
+		bool random_cut = is_random_case(runs.v[i]);
+
+		if (random_cut && !m->random_cuts)
+			continue;
+		for (j = 0; !ret && j < m->cells.n; j++) {
+			if (!random_cut) {
+				ret = add_expanded(e, t, m->cells.v[j], runs.v[i], false, 0);
+				continue;
+			}
+			for (it = 1; !ret && it <= iterations; it++)
+				ret = add_expanded(e, t, m->cells.v[j], runs.v[i], true, it);
+		}
+	}
+	strv_free(&runs);
+	return ret;
+}
+
+int test_catalog_expand(struct test_catalog *c, const char *project_dir,
+			const struct matrix *m, unsigned int iterations)
+{
+	struct expansion e = { 0 };
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; !ret && i < c->nr; i++) {
+		const struct test_def *t = &c->tests[i];
+
+		if (t->powerfail) {
+			ret = expand_powerfail(&e, project_dir, t, m, iterations);
+			continue;
+		}
+		for (j = 0; !ret && j < m->cells.n; j++)
+			ret = add_expanded(&e, t, m->cells.v[j], NULL, false, 0);
+	}
+	if (ret) {
+		for (i = 0; i < e.n; i++)
+			test_def_free(&e.v[i]);
+		free(e.v);
+		return -1;
 	}
 	test_catalog_free(c);
-	c->tests = out;
-	c->nr = n;
+	c->tests = e.v;
+	c->nr = e.n;
 	return 0;
-fail:
-	for (i = 0; i < n; i++)
-		test_def_free(&out[i]);
-	free(out);
-	return -1;
 }
 
 static bool test_matches(const struct test_def *t, const char *glob_pat)

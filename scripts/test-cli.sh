@@ -43,6 +43,14 @@ expect_error "bad accelerator" "is not auto, kvm or tcg" \
 	"$daxtest" run --accel xen
 expect_error "unknown test name" "unknown test 'no-such-test'" \
 	"$daxtest" run --tests no-such-test
+expect_error "unknown matrix" "unknown matrix 'nightly'" \
+	"$daxtest" run --matrix nightly
+expect_error "map=dev cell with one NVDIMM" "needs --nvdimms 2 or more" \
+	"$daxtest" run --matrix full --nvdimms 1
+expect_error "negative seed" "--seed needs a non-negative integer, not '-3'" \
+	"$daxtest" run --seed -3
+expect_error "zero iterations" "iterations" \
+	"$daxtest" run --iterations 0
 expect_error "kernel tree that does not exist" "KSRC=$tmp/nope" \
 	"$daxtest" kernel build --ksrc "$tmp/nope"
 expect_error "directory that is not a kernel tree" "is not a kernel source tree" \

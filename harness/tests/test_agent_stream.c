@@ -490,7 +490,8 @@ static const struct agent_plan_test demo_tests[] = {
 	  .timeout_s = 30 },
 	{ .name = "per-file-dax/dax_statx@map=dev", .path = "/daxtest/tests/per-file-dax/dax_statx",
 	  .cell = "map=dev", .timeout_s = 45 },
-	{ .name = "x", .path = "/x", .cell = "c", .timeout_s = 1 },
+	{ .name = "x", .path = "/x", .cell = "c", .run = "f.v.t", .phase = "prepare",
+	  .timeout_s = 1 },
 };
 
 static void test_plan_text(void **state)
@@ -510,7 +511,7 @@ static void test_plan_text(void **state)
 			    "env EMPTYISH=a=b\n"
 			    "test 1 30 /daxtest/tests/demo/ok demo/ok@map=mem map=mem\n"
 			    "test 2 45 /daxtest/tests/per-file-dax/dax_statx per-file-dax/dax_statx@map=dev map=dev\n"
-			    "test 3 1 /x x c\n"
+			    "test 3 1 /x x c run=f.v.t phase=prepare\n"
 			    "go\n");
 	free(text);
 
@@ -550,6 +551,14 @@ static void test_plan_round_trip(void **state)
 		assert_string_equal(got.tests[i].name, demo_tests[i].name);
 		assert_string_equal(got.tests[i].path, demo_tests[i].path);
 		assert_string_equal(got.tests[i].cell, demo_tests[i].cell);
+		if (demo_tests[i].run)
+			assert_string_equal(got.tests[i].run, demo_tests[i].run);
+		else
+			assert_null(got.tests[i].run);
+		if (demo_tests[i].phase)
+			assert_string_equal(got.tests[i].phase, demo_tests[i].phase);
+		else
+			assert_null(got.tests[i].phase);
 		assert_string_equal(got.env[i], demo_env[i]);
 	}
 	plan_free(&got);
@@ -603,6 +612,8 @@ static void test_plan_refused(void **state)
 		{ .name = "a", .path = "/a", .cell = NULL, .timeout_s = 1 },
 		{ .name = "a", .path = "/a", .cell = "", .timeout_s = 1 },
 		{ .name = "a", .path = "/a", .cell = "map mem", .timeout_s = 1 },
+		{ .name = "a", .path = "/a", .cell = "m", .run = "f v", .timeout_s = 1 },
+		{ .name = "a", .path = "/a", .cell = "m", .phase = "", .timeout_s = 1 },
 	};
 	static const char *const bad_env[] = {
 		"NOEQUALS", "=value", "1ABC=x", "A-B=x", "A=line\nbreak", "A=\x01", NULL,
@@ -648,6 +659,30 @@ static void test_plan_refused(void **state)
 	free(long_path);
 }
 
+/* The agent refuses test records it cannot run as meant. */
+static void test_plan_agent_refuses_options(void **state)
+{
+	static const char *const bad[] = {
+		"test 1 1 /a a",				/* no cell */
+		"test 1 1 /a a c bogus=1",			/* unknown option */
+		"test 1 1 /a a c run=x run=y",			/* repeated */
+		"test 1 1 /a a c run=",				/* empty */
+		"test 1 1 /a a c run=x phase=p extra",		/* too many fields */
+	};
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct plan p;
+
+		plan_init(&p);
+		assert_int_equal(plan_parse_line(&p, "plan 1", err, sizeof(err)), 0);
+		if (plan_parse_line(&p, bad[i], err, sizeof(err)) != -1)
+			fail_msg("agent accepted \"%s\"", bad[i]);
+		plan_free(&p);
+	}
+}
+
 static void test_plan_write_error(void **state)
 {
 	struct agent_plan plan = { .tests = demo_tests, .nr_tests = 1 };
@@ -678,6 +713,7 @@ int main(void)
 		cmocka_unit_test(test_plan_round_trip),
 		cmocka_unit_test(test_plan_many_tests),
 		cmocka_unit_test(test_plan_refused),
+		cmocka_unit_test(test_plan_agent_refuses_options),
 		cmocka_unit_test(test_plan_write_error),
 	};
 

@@ -22,22 +22,24 @@ static const char *const demo =
 	"# comment line\n"
 	"\n"
 	"quick   map=mem   # trailing comment\n"
-	"full\tmap=mem map=dev\n";
+	"full\tmap=mem map=dev +random-cuts\n";
 
 static void picks_the_named_matrix(void **state)
 {
-	struct strv cells = { 0 };
+	struct matrix m = { 0 };
 
-	assert_int_equal(matrix_parse(demo, "m", "quick", &cells), 0);
-	assert_int_equal(cells.n, 1);
-	assert_string_equal(cells.v[0], "map=mem");
-	strv_free(&cells);
+	assert_int_equal(matrix_parse(demo, "m", "quick", &m), 0);
+	assert_int_equal(m.cells.n, 1);
+	assert_string_equal(m.cells.v[0], "map=mem");
+	assert_false(m.random_cuts);
+	matrix_free(&m);
 
-	assert_int_equal(matrix_parse(demo, "m", "full", &cells), 0);
-	assert_int_equal(cells.n, 2);
-	assert_string_equal(cells.v[0], "map=mem");
-	assert_string_equal(cells.v[1], "map=dev");
-	strv_free(&cells);
+	assert_int_equal(matrix_parse(demo, "m", "full", &m), 0);
+	assert_int_equal(m.cells.n, 2);
+	assert_string_equal(m.cells.v[0], "map=mem");
+	assert_string_equal(m.cells.v[1], "map=dev");
+	assert_true(m.random_cuts);
+	matrix_free(&m);
 }
 
 static void refuses_what_it_cannot_run(void **state)
@@ -46,31 +48,32 @@ static void refuses_what_it_cannot_run(void **state)
 		"quick map=mem\nquick map=dev\n",	/* defined twice */
 		"quick\n",				/* no cells */
 		"quick map=mem map=raw\n",		/* a cell the agent lacks */
+		"quick map=mem +fast\n",		/* an unknown option */
 	};
-	struct strv cells = { 0 };
+	struct matrix cells = { 0 };
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (matrix_parse(bad[i], "m", "quick", &cells) != -1)
 			fail_msg("accepted \"%s\"", bad[i]);
-		strv_free(&cells);
+		matrix_free(&cells);
 	}
 	/* an unknown matrix name */
 	assert_int_equal(matrix_parse(demo, "m", "nightly", &cells), -1);
-	strv_free(&cells);
+	matrix_free(&cells);
 }
 
 /* The project's own file defines the two matrices the README names. */
 static void project_file_has_quick_and_full(void **state)
 {
-	struct strv cells = { 0 };
+	struct matrix m = { 0 };
 
-	assert_int_equal(matrix_load(PROJECT_DIR, "quick", &cells), 0);
-	assert_true(cells.n >= 1);
-	strv_free(&cells);
-	assert_int_equal(matrix_load(PROJECT_DIR, "full", &cells), 0);
-	assert_true(cells.n >= 2);
-	strv_free(&cells);
+	assert_int_equal(matrix_load(PROJECT_DIR, "quick", &m), 0);
+	assert_true(m.cells.n >= 1);
+	matrix_free(&m);
+	assert_int_equal(matrix_load(PROJECT_DIR, "full", &m), 0);
+	assert_true(m.cells.n >= 2);
+	matrix_free(&m);
 }
 
 int main(void)

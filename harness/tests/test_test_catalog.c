@@ -98,12 +98,14 @@ static void unknown_pattern_is_an_error(void **state)
  * the program path stays what the image holds. */
 static void expands_by_matrix_cell(void **state)
 {
-	static char *const cells[] = { "map=mem", "map=dev" };
+	struct matrix m = { 0 };
 	struct test_catalog c;
 
+	strv_add(&m.cells, "map=mem");
+	strv_add(&m.cells, "map=dev");
 	assert_int_equal(test_catalog_load(&c, *state), 0);
 	assert_int_equal(test_catalog_filter(&c, "alpha/one,beta"), 0);
-	assert_int_equal(test_catalog_expand(&c, cells, 2), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 1), 0);
 	assert_int_equal(c.nr, 4);
 	assert_string_equal(c.tests[0].name, "alpha/one@map=mem");
 	assert_string_equal(c.tests[1].name, "alpha/one@map=dev");
@@ -114,7 +116,49 @@ static void expands_by_matrix_cell(void **state)
 	assert_string_equal(c.tests[1].description, "checks the first thing");
 	assert_int_equal(c.tests[1].timeout_s, 120);
 	assert_true(c.tests[1].own_guest);
+	assert_null(c.tests[1].run);
 	test_catalog_free(&c);
+	matrix_free(&m);
+}
+
+/* A power-fail program: one test per case (fixture x variant x test) and
+ * cell; random_ cases only with +random-cuts, once per iteration. */
+static void expands_power_fail_cases(void **state)
+{
+	struct matrix m = { 0 };
+	struct test_catalog c;
+
+	put(*state, "tests/pf/Makefile", "TEST_GEN_PROGS := cut\n");
+	put(*state, "tests/pf/settings", "timeout=300\npowerfail=1\n");
+	put(*state, "tests/pf/cut.c",
+	    "// SPDX-License-Identifier: GPL-2.0\n/*\n * cut - power cuts\n */\n"
+	    "FIXTURE_VARIANT_ADD(f, xfs) {\n};\n"
+	    "FIXTURE_VARIANT_ADD(f, ext4) {\n};\n"
+	    "/* C18: kept */\nTEST_F(f, kept)\n{\n}\n"
+	    "/* C18: random */\nTEST_F(f, random_cow)\n{\n}\n");
+	strv_add(&m.cells, "map=mem");
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(test_catalog_filter(&c, "pf"), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 3), 0);
+	assert_int_equal(c.nr, 2);
+	assert_string_equal(c.tests[0].name, "pf/cut/f.xfs.kept@map=mem");
+	assert_string_equal(c.tests[0].run, "f.xfs.kept");
+	assert_true(c.tests[0].powerfail);
+	assert_false(c.tests[0].random_cut);
+	assert_string_equal(c.tests[1].name, "pf/cut/f.ext4.kept@map=mem");
+	test_catalog_free(&c);
+
+	m.random_cuts = true;
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(test_catalog_filter(&c, "pf"), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 3), 0);
+	assert_int_equal(c.nr, 8);
+	assert_string_equal(c.tests[2].name, "pf/cut/f.xfs.random_cow@map=mem,iter=1");
+	assert_string_equal(c.tests[4].name, "pf/cut/f.xfs.random_cow@map=mem,iter=3");
+	assert_true(c.tests[4].random_cut);
+	assert_int_equal(c.tests[4].iteration, 3);
+	test_catalog_free(&c);
+	matrix_free(&m);
 }
 
 static void no_areas_is_an_error(void **state)
@@ -132,6 +176,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(filters_by_glob_and_area, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_pattern_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(expands_by_matrix_cell, setup, teardown),
+		cmocka_unit_test_setup_teardown(expands_power_fail_cases, setup, teardown),
 		cmocka_unit_test(no_areas_is_an_error),
 	};
 

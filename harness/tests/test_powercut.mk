@@ -1,0 +1,1 @@
+test_powercut_DEPS := powercut clock fsutil log

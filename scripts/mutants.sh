@@ -47,7 +47,7 @@ for patch in tests/mutants/*.patch; do
 	caught=yes
 	for test in $caught_by; do
 		n=$((n + 1))
-		if [ "$rc" -eq 1 ] && grep -q "^$test@[^:]*:" "$tmp/failed"; then
+		if [ "$rc" -eq 1 ] && grep -Eq "^$test(/[^@:]*)?@[^:]*:" "$tmp/failed"; then
 			passed=$((passed + 1))
 			echo "ok $n - $name caught by $test"
 		else

@@ -147,15 +147,18 @@ static char *git_identity(const char *dir)
 	    proc_capture(diff_argv, NULL, &diff) != 0 ||
 	    proc_capture(untracked_argv, NULL, &untracked) != 0)
 		goto out;
+	if (!head)
+		goto out;
 	str_rstrip(head);
-	if (!*diff && (!untracked || !*untracked)) {
+	/* A command that prints nothing leaves its capture NULL. */
+	if ((!diff || !*diff) && (!untracked || !*untracked)) {
 		id = str_printf("git %s", head);
 		goto out;
 	}
 	h = hash_new();
 	if (!h)
 		goto out;
-	hash_field(h, "diff", diff);
+	hash_field(h, "diff", diff ? diff : "");
 	if (untracked) {
 		char *line, *save = NULL;
 

@@ -11,6 +11,7 @@
 #include "prepare.h"
 #include "runner.h"
 #include "shell.h"
+#include "bisect.h"
 #include "list.h"
 
 /* Set by SIGINT/SIGTERM; the runner stops its guest and writes what it
@@ -81,6 +82,14 @@ int main(int argc, char **argv)
 		break;
 	case CMD_SHELL:
 		ret = shell_run(&o);
+		break;
+	case CMD_BISECT:
+		catch_signals();
+		ret = bisect_run(&o, &interrupted);
+		break;
+	case CMD_BISECT_STEP:
+		catch_signals();
+		ret = bisect_step(&o, &interrupted);
 		break;
 	case CMD_RUN:
 	default:

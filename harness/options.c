@@ -20,7 +20,7 @@ enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
-	OPT_ITERATIONS,
+	OPT_ITERATIONS, OPT_GOOD, OPT_BAD, OPT_RETRIES,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +31,9 @@ static const struct option long_opts[] = {
 	{ "matrix", required_argument, NULL, OPT_MATRIX },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
+	{ "good", required_argument, NULL, OPT_GOOD },
+	{ "bad", required_argument, NULL, OPT_BAD },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "results", required_argument, NULL, OPT_RESULTS },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "build-jobs", required_argument, NULL, OPT_BUILD_JOBS },
@@ -58,6 +61,7 @@ void options_usage(FILE *f)
 	      "  image build    build the guest image (cached)\n"
 	      "  list           list the tests with a one-line description\n"
 	      "  shell          boot the test guest with a shell on the console\n"
+	      "  bisect         git bisect run in --ksrc between --good and --bad, daxtest as the step\n"
 	      "\n"
 	      "options:\n"
 	      "  --ksrc DIR          kernel tree to test (default: Debian linux-source-6.12; env KSRC)\n"
@@ -67,6 +71,8 @@ void options_usage(FILE *f)
 	      "  --matrix NAME       namespace cells from tests/matrix: quick (default) or full\n"
 	      "  --seed N            seed of the random power cuts (default: printed at the start)\n"
 	      "  --iterations N      runs of each random power-cut case (default 3)\n"
+	      "  --good REV --bad REV  bisect: the known good and bad commits\n"
+	      "  --retries N         bisect: run a failing step N more times; bad only if it always fails\n"
 	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
 	      "  --accel auto|kvm|tcg  accelerator (default auto: KVM only if a probe guest runs)\n"
 	      "  --timeout SECONDS   per-test timeout instead of each area's settings file\n"
@@ -126,6 +132,10 @@ static int parse_command(struct options *o, int argc, char **argv, int *consumed
 		o->command = CMD_LIST;
 	} else if (!strcmp(cmd, "shell")) {
 		o->command = CMD_SHELL;
+	} else if (!strcmp(cmd, "bisect")) {
+		o->command = CMD_BISECT;
+	} else if (!strcmp(cmd, "bisect-step")) {
+		o->command = CMD_BISECT_STEP;
 	} else if (!strcmp(cmd, "kernel") || !strcmp(cmd, "image")) {
 		if (!sub || strcmp(sub, "build")) {
 			log_error("unknown command '%s %s' (did you mean '%s build'?)", cmd,
@@ -187,6 +197,9 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_TESTS: o->tests = arg; return 0;
 	case OPT_MATRIX: o->matrix = arg; return 0;
 	case OPT_ITERATIONS: return parse_uint(arg, "iterations", 1, 1000, &o->iterations);
+	case OPT_GOOD: o->good = arg; return 0;
+	case OPT_BAD: o->bad = arg; return 0;
+	case OPT_RETRIES: return parse_uint(arg, "retries", 0, 100, &o->retries);
 	case OPT_SEED: return parse_seed(o, arg);
 	case OPT_RESULTS: o->results_root = arg; return 0;
 	case OPT_ACCEL:

@@ -19,6 +19,8 @@ enum command {
 	CMD_IMAGE_BUILD,
 	CMD_LIST,
 	CMD_SHELL,
+	CMD_BISECT,
+	CMD_BISECT_STEP,
 	CMD_HELP,
 };
 
@@ -33,6 +35,8 @@ struct options {
 	size_t nr_configs;
 	const char *tests;		/* comma-separated globs */
 	const char *matrix;		/* a matrix of tests/matrix */
+	const char *good, *bad;		/* bisect's revisions */
+	unsigned int retries;		/* bisect: runs again before calling a step bad */
 	const char *results_root;	/* default "results" */
 	enum accel accel;
 	unsigned int build_jobs;	/* 0: cores + 1 */

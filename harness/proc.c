@@ -26,8 +26,10 @@ static void child_exec(const struct proc_spec *spec, int in_fd, int out_fd)
 	for (e = spec->env; e && *e; e++)
 		putenv((char *)*e);
 	dup2(in_fd, STDIN_FILENO);
-	dup2(out_fd, STDOUT_FILENO);
-	dup2(out_fd, STDERR_FILENO);
+	if (out_fd >= 0) {
+		dup2(out_fd, STDOUT_FILENO);
+		dup2(out_fd, STDERR_FILENO);
+	}
 	execvp(spec->argv[0], (char *const *)spec->argv);
 	dprintf(STDERR_FILENO, "cannot run %s: %s\n", spec->argv[0], strerror(errno));
 	_exit(127);
@@ -126,6 +128,18 @@ static int open_input(const struct proc_spec *spec)
 	return fd;
 }
 
+/* A child that writes to our own stdout and stderr. */
+static int run_inheriting(const struct proc_spec *spec, int in_fd)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		child_exec(spec, in_fd, -1);
+	return wait_status(pid);
+}
+
 int proc_run(const struct proc_spec *spec)
 {
 	int pipefd[2] = { -1, -1 }, in_fd, log_fd = -1, ret = -1, pumped;
@@ -138,6 +152,10 @@ int proc_run(const struct proc_spec *spec)
 	in_fd = open_input(spec);
 	if (in_fd < 0)
 		return -1;
+	if (spec->inherit_output) {
+		ret = run_inheriting(spec, in_fd);
+		goto out_in;
+	}
 	if (spec->log_path) {
 		log_fd = open(spec->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (log_fd < 0)

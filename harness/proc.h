@@ -17,6 +17,7 @@ struct proc_spec {
 	size_t *capture_len;
 	const char *input;		/* fed to stdin; NULL: /dev/null */
 	unsigned int timeout_s;		/* 0: none; on overrun SIGKILL */
+	int inherit_output;		/* stdout+stderr are ours (no log, no capture) */
 };
 
 /*

@@ -5,6 +5,7 @@
 #   1. host unit tests (cmocka, ASan+UBSan)
 #   2. command-line tests: bad input gives one line and exit 2
 #   3. daxtest run (what make check runs)
+#   4. daxtest bisect over a small kernel history with one broken commit
 # Ends with one line "N passed, N failed[, N skipped]".
 #
 # usage: make-test.sh DAXTEST [run arguments...] -- UNIT_TEST_BINARIES...
@@ -45,9 +46,13 @@ if [ "$rc" -ne 0 ] && [ "$suite_fail" -eq 0 ]; then
 	suite_fail=1
 fi
 
-passed=$((unit_pass + cli_pass + suite_pass))
-failed=$((unit_fail + cli_fail + suite_fail))
-echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped"
+echo "== bisect self-test"
+BISECT_COUNTS=$counts/bisect "$here/bisect-selftest.sh" "$daxtest"
+read -r bisect_pass bisect_fail < "$counts/bisect" || { bisect_pass=0; bisect_fail=1; }
+
+passed=$((unit_pass + cli_pass + suite_pass + bisect_pass))
+failed=$((unit_fail + cli_fail + suite_fail + bisect_fail))
+echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, bisect $bisect_pass/$((bisect_pass + bisect_fail))"
 if [ "$suite_skip" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $suite_skip skipped"
 else

@@ -125,10 +125,38 @@ static void files_gone_from_the_source_leave_the_worktree(void **state)
 	free(w);
 }
 
+/* A fake kernel tree in git: a clean tree is its commit, a changed one
+ * is that commit plus a hash of the change. */
+static void git_tree_identity(void **state)
+{
+	struct dirs *d = *state;
+	struct kernel_source ks = { 0 };
+	char cmd[512];
+
+	assert_int_equal(mkdir_p(d->src, 0755), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && mkdir -p arch/x86 tools/testing/selftests && "
+		 "touch Makefile Kconfig arch/x86/Kconfig tools/testing/selftests/kselftest_harness.h && "
+		 "git init -q && git add -A && "
+		 "git -c user.name=t -c user.email=t@t commit -q -m base", d->src);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(kernel_source_resolve(d->src, d->root, &ks), 0);
+	assert_true(ks.is_git);
+	assert_non_null(strstr(ks.identity, "git "));
+	assert_null(strstr(ks.identity, "dirty"));
+	kernel_source_free(&ks);
+
+	put(d->src, "Makefile", "changed\n");
+	assert_int_equal(kernel_source_resolve(d->src, d->root, &ks), 0);
+	assert_non_null(strstr(ks.identity, " dirty "));
+	kernel_source_free(&ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(restored_file_gets_a_new_mtime, setup, teardown),
+		cmocka_unit_test_setup_teardown(git_tree_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(files_gone_from_the_source_leave_the_worktree,
 						setup, teardown),
 	};

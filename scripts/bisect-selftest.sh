@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test's self-test of daxtest bisect: a small history on the Debian
+# kernel source -- a base commit, harmless commits, and one commit that
+# applies the fixture mutant tests/mutants/statx-never-reports-dax.patch --
+# must be bisected to exactly that commit, and the tree must be left on
+# the branch it was on, not bisecting. The repository lives in the cache
+# with fixed commit dates, so a second run reuses it and its kernels.
+# Prints TAP; writes "passed failed" to $BISECT_COUNTS.
+#
+# usage: bisect-selftest.sh DAXTEST
+set -u
+
+daxtest=$(realpath "$1")
+project=$(cd "$(dirname "$0")/.." && pwd)
+cache=${DAXTEST_CACHE:-${HOME:-/root}/.cache/daxtest}
+repo=$cache/bisect-selftest/linux
+mutant=$project/tests/mutants/statx-never-reports-dax.patch
+counts=${BISECT_COUNTS:-/dev/null}
+n=0 passed=0 failed=0
+
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1)); echo "ok $n - $2"
+	else
+		failed=$((failed + 1)); echo "not ok $n - $2"
+	fi
+}
+
+export GIT_AUTHOR_NAME=daxtest GIT_AUTHOR_EMAIL=daxtest@localhost
+export GIT_COMMITTER_NAME=daxtest GIT_COMMITTER_EMAIL=daxtest@localhost
+commit() {
+	GIT_AUTHOR_DATE="2026-01-01T00:00:0$1Z" GIT_COMMITTER_DATE="2026-01-01T00:00:0$1Z" \
+		git -C "$repo" commit -q -a -m "$2"
+}
+
+# The history: the same commits (and hashes) every time for this mutant.
+# (add -f: Debian's .gitignore ignores everything at the top level.)
+make_repo() {
+	local src stamp
+	stamp=$(sha256sum "$mutant" "$0" | sha256sum | cut -c1-16)
+	if [ -f "$repo/.daxtest-stamp" ] && [ "$(cat "$repo/.daxtest-stamp")" = "$stamp" ] &&
+	   git -C "$repo" rev-parse -q --verify HEAD >/dev/null; then
+		return 0
+	fi
+	"$daxtest" kernel build >/dev/null 2>&1	# extracts the Debian source if needed
+	src=$(ls -d "$cache"/src/linux-source-6.12_*/linux-source-6.12 2>/dev/null | head -1)
+	[ -n "$src" ] || { echo "# no extracted linux-source-6.12 in $cache/src"; return 1; }
+	rm -rf "$repo" && mkdir -p "$repo" && cp -a "$src/." "$repo/" || return 1
+	git -C "$repo" init -q && git -C "$repo" add -A -f . && echo "$stamp" > "$repo/.daxtest-stamp" &&
+	echo .daxtest-stamp > "$repo/.git/info/exclude" || return 1
+	GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \
+		git -C "$repo" commit -q -m "base: Debian linux-source-6.12" || return 1
+	echo "A harmless line." >> "$repo/Documentation/filesystems/dax.rst"
+	commit 1 "Documentation: a harmless change" || return 1
+	patch -s -d "$repo" -p1 < "$mutant" || return 1
+	commit 2 "fs/stat: statx never reports STATX_ATTR_DAX (fixture mutant)" || return 1
+	echo "A harmless line." >> "$repo/README"
+	commit 3 "README: a harmless change" || return 1
+	echo "# A harmless line." >> "$repo/MAINTAINERS"
+	commit 4 "MAINTAINERS: a harmless change" || return 1
+}
+
+echo "TAP version 13"
+make_repo
+result $? "a kernel history with the fixture mutant in one commit"
+if [ "$failed" -eq 0 ]; then
+	want=$(git -C "$repo" rev-parse HEAD~2)
+	branch=$(git -C "$repo" symbolic-ref --short HEAD)
+	out=$(mktemp)
+	"$daxtest" bisect --ksrc "$repo" --good HEAD~4 --bad HEAD \
+		--tests per-file-dax/dax_statx --results "$cache/bisect-selftest/results" > "$out" 2>&1
+	rc=$?
+	sed 's/^/# /' "$out"	# as TAP diagnostics: the steps print KTAP of their own
+	grep -q "^first bad commit: $want fs/stat: statx never reports" "$out"
+	result $? "daxtest bisect names the mutant's commit ${want:0:12} (exit $rc)"
+	grep -q "per-file-dax/dax_statx@map=mem: fail" "$out"
+	result $? "and the test that failed there"
+	[ "$(git -C "$repo" symbolic-ref --short HEAD 2>/dev/null)" = "$branch" ] &&
+		! git -C "$repo" bisect log >/dev/null 2>&1
+	result $? "the tree is back on $branch, not bisecting"
+	rm -f "$out"
+fi
+echo "1..$n"
+echo "$passed $failed" > "$counts"
+[ "$failed" -eq 0 ]

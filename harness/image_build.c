@@ -3,6 +3,7 @@
  * image_build.c - assemble the guest initramfs from the recipe
  */
 #include <errno.h>
+#include <limits.h>
 #include <fts.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,8 +198,20 @@ static int load_recipe(struct entries *e, const char *path)
 	return ret;
 }
 
-/* Adds a host directory tree under guest_root (files and directories;
- * the "build" and "source" links modules_install leaves are skipped). */
+static int add_link(struct entries *e, const char *guest, const char *host_path)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(host_path, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	return add_entry(e, guest, ENTRY_LINK, target, 0777);
+}
+
+/* Adds a host directory tree under guest_root (files, directories and
+ * symbolic links; the "build" and "source" links modules_install leaves,
+ * which point into the host's build tree, are skipped). */
 static int add_tree(struct entries *e, const char *host_root, const char *guest_root)
 {
 	char *const roots[] = { (char *)host_root, NULL };
@@ -228,6 +241,8 @@ static int add_tree(struct entries *e, const char *host_root, const char *guest_
 		else if (f->fts_info == FTS_F)
 			ret = add_entry(e, guest, ENTRY_FILE, f->fts_path,
 					f->fts_statp->st_mode & 0777);
+		else if (f->fts_info == FTS_SL)
+			ret = add_link(e, guest, f->fts_path);
 		free(guest);
 	}
 	fts_close(fts);

@@ -21,7 +21,7 @@
 #include "proc.h"
 
 /* Bump when the build steps change what an artifact contains. */
-#define KERNEL_RECIPE "daxtest-kernel-1"
+#define KERNEL_RECIPE "daxtest-kernel-2"	/* 2: nfit_test modules apart */
 
 struct build {
 	const struct kernel_build_opts *o;
@@ -335,7 +335,7 @@ static int build_and_install(struct build *b, const char *stage)
 	const char *nfit[] = { m_arg, NULL };
 	const char *install[] = { mod_path, "INSTALL_MOD_STRIP=1", "modules_install", NULL };
 	const char *nfit_install[] = { m_arg, mod_path, "INSTALL_MOD_STRIP=1",
-				       "INSTALL_MOD_DIR=updates", "modules_install", NULL };
+				       "INSTALL_MOD_DIR=" NFIT_TEST_MOD_DIR, "modules_install", NULL };
 	int ret = -1;
 
 	if (!m_arg || !mod_path)
@@ -368,6 +368,84 @@ static int stage_copy(const char *from_dir, const char *rel, const char *stage,
 		log_error("cannot copy %s to %s", src ? src : rel, dst ? dst : name);
 	free(src);
 	free(dst);
+	return ret;
+}
+
+/* Runs depmod for the tree <stage>/modules/lib/modules/<version> with one
+ * "search" line. */
+static int depmod_with(struct build *b, const char *stage, const char *version,
+		       const char *search)
+{
+	char *conf_dir = str_printf("%s/depmod.d", stage), *conf = NULL, *base = NULL;
+	const char *argv[] = { "depmod", "-a", "-b", NULL, "-C", NULL, version, NULL };
+	char *msg = NULL;
+	int ret = -1;
+
+	if (!conf_dir || mkdir_p(conf_dir, 0755) < 0)
+		goto out;
+	conf = str_printf("%s/daxtest.conf", conf_dir);
+	base = str_printf("%s/modules", stage);
+	if (!conf || !base || write_file_atomic(conf, search, strlen(search), 0644) < 0)
+		goto out;
+	argv[3] = base;
+	argv[5] = conf_dir;
+	if (proc_capture(argv, NULL, &msg) != 0)
+		log_error("depmod for %s failed: %s", version, proc_tail(msg, 2));
+	else
+		ret = 0;
+	remove_tree(conf_dir);
+out:
+	free(msg);
+	free(conf);
+	free(base);
+	free(conf_dir);
+	(void)b;
+	return ret;
+}
+
+/*
+ * Two module trees for the guest. /lib/modules/<release>, where the
+ * in-tree drivers win over nfit_test's wrapped builds of the same modules
+ * ("search built-in nfit_test"): what every test runs on, so the QEMU
+ * NVDIMMs are driven by the real libnvdimm, nd_pmem and dax_pmem. And
+ * /lib/modules/<release>-nfit_test, the same files through relative links,
+ * where the wrapped builds win: "modprobe -S <release>-nfit_test
+ * nfit_test" brings up the nfit_test buses (tools/testing/nvdimm), after
+ * the in-tree stack was unloaded.
+ */
+static int module_trees(struct build *b, const char *stage, const char *release)
+{
+	static const char *const links[] = {
+		"kernel", NFIT_TEST_MOD_DIR, "modules.builtin", "modules.builtin.modinfo",
+		"modules.order",
+	};
+	char *alt = str_printf("%s%s", release, NFIT_TEST_RELEASE_SUFFIX);
+	char *alt_dir = str_printf("%s/modules/lib/modules/%s", stage, alt ? alt : "");
+	size_t i;
+	int ret = -1;
+
+	if (!alt || !alt_dir || mkdir_p(alt_dir, 0755) < 0)
+		goto out;
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		char *link = path_join(alt_dir, links[i]);
+		char *target = str_printf("../%s/%s", release, links[i]);
+
+		if (!link || !target || symlink(target, link) < 0) {
+			log_error("cannot link %s: %s", link ? link : links[i], strerror(errno));
+			free(link);
+			free(target);
+			goto out;
+		}
+		free(link);
+		free(target);
+	}
+	if (depmod_with(b, stage, release, "search built-in " NFIT_TEST_MOD_DIR "\n") < 0 ||
+	    depmod_with(b, stage, alt, "search " NFIT_TEST_MOD_DIR " built-in\n") < 0)
+		goto out;
+	ret = 0;
+out:
+	free(alt);
+	free(alt_dir);
 	return ret;
 }
 
@@ -407,6 +485,8 @@ static int stage_artifact(struct build *b, const char *stage)
 		goto out;
 	}
 	str_rstrip(release);
+	if (module_trees(b, stage, release) < 0)
+		goto out;
 	meta = str_printf("key=%s\nrelease=%s\nsource=%s%s%zu patches\n", b->key, release,
 			  b->src.description, " + ", b->series.nr);
 	if (!meta)

@@ -42,4 +42,10 @@ struct kernel_artifact {
 int kernel_build(const struct kernel_build_opts *o, struct kernel_artifact *a);
 void kernel_artifact_free(struct kernel_artifact *a);
 
+/* Where the nfit_test modules (tools/testing/nvdimm) are installed, and
+ * the suffix of the module "release" directory in which they win over the
+ * in-tree drivers (see module_trees() in kernel_build.c). */
+#define NFIT_TEST_MOD_DIR		"nfit_test"
+#define NFIT_TEST_RELEASE_SUFFIX	"-nfit_test"
+
 #endif /* DAXTEST_KERNEL_BUILD_H */

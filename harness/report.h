@@ -21,6 +21,7 @@ int report_json_write(const char *path, const struct run_report *r);
 
 struct report_totals {
 	unsigned int passed, failed, skipped;
+	unsigned int xfailed;	/* failed as tests/known/ or kselftest XFAIL expects */
 };
 /* Leaf-level totals: subtests of each program, or the program itself
  * when it produced no KTAP results (timeouts, crashes, errors). */

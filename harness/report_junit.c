@@ -85,9 +85,10 @@ static void put_attr(struct xml *x, const char *name, const char *value)
 
 static void put_counts(struct xml *x, const struct report_totals *t, double seconds)
 {
+	/* Expected failures are reported as skipped ("xfail: <reason>"). */
 	fprintf(x->f, " tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\"",
-		t->passed + t->failed + t->skipped, t->failed, t->skipped,
-		isfinite(seconds) ? seconds : 0);
+		t->passed + t->failed + t->skipped + t->xfailed, t->failed,
+		t->skipped + t->xfailed, isfinite(seconds) ? seconds : 0);
 }
 
 static void put_property(struct xml *x, const char *name, const char *value)
@@ -221,7 +222,7 @@ static void put_program_case(struct xml *x, const char *classname, const char *n
 	struct outcome o = { NULL, NULL, t->reason };
 	size_t i;
 
-	if (t->status == TEST_SKIP) {
+	if (t->status == TEST_SKIP || t->status == TEST_XFAIL) {
 		o.element = "skipped";
 	} else if (t->status != TEST_PASS) {
 		o.element = "failure";
@@ -232,7 +233,7 @@ static void put_program_case(struct xml *x, const char *classname, const char *n
 	testcase_begin(x, classname, name, &o);
 	if (!o.element)
 		return;
-	if (t->status == TEST_SKIP) {
+	if (t->status == TEST_SKIP || t->status == TEST_XFAIL) {
 		fputs("/>\n", x->f);
 	} else {
 		fputc('>', x->f);
@@ -286,9 +287,12 @@ static void put_suite(struct xml *x, const struct run_report *r, const struct te
 		put_property(x, "kernel_release", r->kernel_release);
 	fputs("    </properties>\n", x->f);
 
-	put_subtests(x, classname, NULL, t->ktap.tests, t->ktap.nr_tests);
-	if (!t->ktap.nr_tests || (t->status != TEST_PASS && t->status != TEST_SKIP &&
-				  !has_failed_leaf(t)))
+	/* A known failure is one skipped testcase ("xfail: <reason>"): its
+	 * failed subtests are what tests/known/ expects. */
+	if (t->status != TEST_XFAIL)
+		put_subtests(x, classname, NULL, t->ktap.tests, t->ktap.nr_tests);
+	if (t->status == TEST_XFAIL || !t->ktap.nr_tests ||
+	    (test_status_failed(t->status) && !has_failed_leaf(t)))
 		put_program_case(x, classname, name, t);
 
 	fputs("    <system-out>", x->f);

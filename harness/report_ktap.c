@@ -21,11 +21,6 @@ static bool ktap_failed(enum ktap_status s)
 	return s == KTAP_FAIL || s == KTAP_TIMEOUT || s == KTAP_ERROR;
 }
 
-static bool test_failed(enum test_status s)
-{
-	return s != TEST_PASS && s != TEST_SKIP;
-}
-
 /* One line of text: a newline in it would end the KTAP line early. */
 static void put_text(FILE *f, const char *s)
 {
@@ -136,6 +131,12 @@ static void emit_test_result(FILE *f, size_t index, const struct test_result *t)
 	case TEST_SKIP:
 		emit_result(f, 0, true, index, name, "SKIP", reason);
 		return;
+	case TEST_XFAIL:
+		emit_result(f, 0, true, index, name, "XFAIL", reason);
+		return;
+	case TEST_XPASS:
+		emit_result(f, 0, false, index, name, "XPASS", reason);
+		return;
 	case TEST_TIMEOUT:
 		emit_result(f, 0, false, index, name, "TIMEOUT", reason);
 		return;
@@ -174,7 +175,7 @@ void report_ktap_test(FILE *f, size_t index, const struct test_result *t)
 
 	if (doc->nr_tests)
 		emit_block(f, KTAP_INDENT, doc->tests, doc->nr_tests);
-	if (test_failed(t->status))
+	if (test_status_failed(t->status))
 		emit_trailing(f, doc->nr_tests ? KTAP_INDENT : 0, doc);
 	for (i = 0; i < doc->nr_errors; i++)
 		emit_diag(f, 0, "ktap: ", doc->errors[i]);

@@ -25,8 +25,17 @@ const char *test_status_name(enum test_status s)
 		return "crash";
 	case TEST_NOT_RUN:
 		return "not-run";
+	case TEST_XFAIL:
+		return "xfail";
+	case TEST_XPASS:
+		return "xpass";
 	}
 	return "unknown";
+}
+
+bool test_status_failed(enum test_status s)
+{
+	return s != TEST_PASS && s != TEST_SKIP && s != TEST_XFAIL;
 }
 
 static void strings_free(char **v, size_t n)

@@ -20,7 +20,13 @@ enum test_status {
 	TEST_TIMEOUT,	/* killed by the agent's per-test timeout */
 	TEST_CRASH,	/* the guest died (panic, lost) while this test ran */
 	TEST_NOT_RUN,	/* the run ended before this test started */
+	TEST_XFAIL,	/* failed, as tests/known/ says it does on this kernel */
+	TEST_XPASS,	/* passed, although tests/known/ says it fails: fails the
+			 * run, as kselftest's XPASS does, until the entry goes */
 };
+
+/* A status that fails the run (all but PASS, SKIP and XFAIL). */
+bool test_status_failed(enum test_status s);
 
 struct test_result {
 	char *name;		/* "<area>/<program>", e.g. "per-file-dax/dax_statx" */

@@ -94,8 +94,9 @@ int results_dir_write_reports(const struct results_dir *d, const struct run_repo
 	if (!json || !xml || !summary)
 		goto out;
 	report_totals(r, &t);
-	text = str_printf("passed=%u\nfailed=%u\nskipped=%u\ninfra_error=%s\n",
-			  t.passed, t.failed, t.skipped, r->infra_error ? r->infra_error : "");
+	text = str_printf("passed=%u\nfailed=%u\nskipped=%u\nxfailed=%u\ninfra_error=%s\n",
+			  t.passed, t.failed, t.skipped, t.xfailed,
+			  r->infra_error ? r->infra_error : "");
 	if (!text)
 		goto out;
 	if (report_json_write(json, r) < 0 || report_junit_write(xml, r) < 0 ||

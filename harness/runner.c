@@ -15,6 +15,7 @@
 #include "fsutil.h"
 #include "guest_session.h"
 #include "image_build.h"
+#include "known.h"
 #include "log.h"
 #include "powercut.h"
 #include "prepare.h"
@@ -49,6 +50,7 @@ struct runner {
 	char *agent_error;
 	size_t printed;			/* tests printed as KTAP so far */
 	struct powercut pc;		/* power-fail phases and cuts */
+	struct known known;		/* tests/known/ for this kernel */
 };
 
 static int append_text(char **buf, size_t *len, const char *text)
@@ -305,6 +307,7 @@ static void on_end(struct runner *r, const struct agent_event *ev)
 	claim_console_findings(r, r->console_mark);
 	judge_test(t, ev, test_timeout(r, (size_t)r->current));
 	judge_phase(r, (size_t)r->current, t);
+	known_apply(&r->known, t);
 	results_dir_write_test(&r->out, t);
 	r->current = -1;
 	r->ended++;
@@ -657,9 +660,7 @@ static int exit_status(const struct runner *r)
 	if (r->report.nr_findings)
 		return 1;
 	for (i = 0; i < r->report.nr_tests; i++) {
-		enum test_status s = r->report.tests[i].status;
-
-		if (s != TEST_PASS && s != TEST_SKIP)
+		if (test_status_failed(r->report.tests[i].status))
 			return 1;
 	}
 	return 0;
@@ -740,8 +741,11 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 		goto out;
 	}
 	if (prepare_all(o, &r.prep) < 0 || init_report(&r, run_id) < 0 ||
-	    init_powercut(&r) < 0)
+	    init_powercut(&r) < 0 ||
+	    known_load(&r.known, o->project_dir, r.prep.kernel.release) < 0)
 		goto out;
+	if (r.known.n)
+		log_info("known failures: %zu entries in %s", r.known.n, r.known.path);
 	if (results_dir_create(&r.out, o->results_root, run_id) < 0 ||
 	    workdir_create(&r.work, run_id, o->nr_nvdimms,
 			   o->nvdimm_size + NVDIMM_LABEL_SIZE) < 0)
@@ -763,6 +767,7 @@ out:
 	run_report_free(&r.report);
 	prepared_free(&r.prep);
 	powercut_free(&r.pc);
+	known_free(&r.known);
 	free(r.agent_error);
 	free(r.claimed);
 	return ret;

@@ -188,6 +188,10 @@ static void test_ktap_result_lines(void **state)
 		  "not ok 4 a/crash # Kernel panic - not syncing: Fatal exception\n" },
 		{ TEST_NOT_RUN, "a/later", NULL, "not ok 4 a/later # ERROR not run\n" },
 		{ TEST_TIMEOUT, "a/slow", NULL, "not ok 4 a/slow # TIMEOUT\n" },
+		{ TEST_XFAIL, "a/known", "known failure: x (exit status 1)",
+		  "ok 4 a/known # XFAIL known failure: x (exit status 1)\n" },
+		{ TEST_XPASS, "a/fixed", "known failure passed, the entry can go: x",
+		  "not ok 4 a/fixed # XPASS known failure passed, the entry can go: x\n" },
 		{ TEST_FAIL, "a/fail", NULL, "not ok 4 a/fail\n" },
 		/* Neither a directive in the reason nor a '#' in the name. */
 		{ TEST_FAIL, "a/fail", "skip count wrong",
@@ -316,8 +320,11 @@ static enum ktap_status expected_ktap_status(enum test_status s)
 		return KTAP_TIMEOUT;
 	case TEST_NOT_RUN:
 		return KTAP_ERROR;
+	case TEST_XFAIL:
+		return KTAP_XFAIL;
 	case TEST_FAIL:
 	case TEST_CRASH:
+	case TEST_XPASS:
 		break;
 	}
 	return KTAP_FAIL;

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Known failures: tests/known/<major>.<minor>.txt names the tests that fail
+ * on that kernel and why, one per line: "<glob> <reason>" ('#' starts a
+ * comment; the glob matches the test's full name, e.g.
+ * "powerfail/reflink_cut/rcut.xfs.map_sync_cow_two_pages@*"). Such a test
+ * that fails is reported XFAIL with the reason; one that passes, XPASS,
+ * which fails the run (as in kselftest) until the entry goes. Timeouts
+ * and crashes are never expected.
+ */
+#ifndef DAXTEST_KNOWN_H
+#define DAXTEST_KNOWN_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+struct known_entry {
+	char *glob;
+	char *reason;
+};
+
+struct known {
+	char *path;		/* the file read, or NULL when there is none */
+	struct known_entry *v;
+	size_t n;
+};
+
+/* Parses a known-failures text (for the unit test). 0, or -1 after
+ * logging a line without a reason (source and line named). */
+int known_parse(struct known *k, const char *text, const char *source);
+/* Reads <project>/tests/known/<major>.<minor>.txt for a kernel release
+ * ("6.12.117" -> 6.12.txt); no file is no known failures. 0 or -1. */
+int known_load(struct known *k, const char *project_dir, const char *release);
+/* Turns a failed test it names into XFAIL, a passed one into XPASS. */
+void known_apply(const struct known *k, struct test_result *t);
+void known_free(struct known *k);
+
+#endif /* DAXTEST_KNOWN_H */

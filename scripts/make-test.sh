@@ -6,7 +6,8 @@
 #   2. command-line tests: bad input gives one line and exit 2
 #   3. daxtest run (what make check runs)
 #   4. daxtest bisect over a small kernel history with one broken commit
-# Ends with one line "N passed, N failed[, N skipped]".
+# Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (xfailed:
+# known failures, tests/known/).
 #
 # usage: make-test.sh DAXTEST [run arguments...] -- UNIT_TEST_BINARIES...
 set -u
@@ -35,11 +36,12 @@ read -r cli_pass cli_fail < "$counts/cli" || { cli_pass=0; cli_fail=1; }
 echo "== DAX suite in QEMU (make check)"
 "$daxtest" run --results results "${run_args[@]}"
 rc=$?
-suite_pass=0 suite_fail=0 suite_skip=0
+suite_pass=0 suite_fail=0 suite_skip=0 suite_xfail=0
 if [ -f results/latest/summary.txt ] && [ "$rc" -ne 2 ]; then
 	suite_pass=$(sed -n 's/^passed=//p' results/latest/summary.txt)
 	suite_fail=$(sed -n 's/^failed=//p' results/latest/summary.txt)
 	suite_skip=$(sed -n 's/^skipped=//p' results/latest/summary.txt)
+	suite_xfail=$(sed -n 's/^xfailed=//p' results/latest/summary.txt)
 fi
 if [ "$rc" -ne 0 ] && [ "$suite_fail" -eq 0 ]; then
 	echo "daxtest run exited $rc" >&2
@@ -53,9 +55,8 @@ read -r bisect_pass bisect_fail < "$counts/bisect" || { bisect_pass=0; bisect_fa
 passed=$((unit_pass + cli_pass + suite_pass + bisect_pass))
 failed=$((unit_fail + cli_fail + suite_fail + bisect_fail))
 echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, bisect $bisect_pass/$((bisect_pass + bisect_fail))"
-if [ "$suite_skip" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $suite_skip skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
+line="$passed passed, $failed failed"
+[ "$suite_skip" -gt 0 ] && line="$line, $suite_skip skipped"
+[ "${suite_xfail:-0}" -gt 0 ] && line="$line, $suite_xfail xfailed"
+echo "$line"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfit_inject - ndctl inject-error, scrub, badblocks, EIO and clearing on nfit_test
+ *
+ * Behaviours D27, D25 and D26 of the daxtest spec, on the nfit_test.0 bus
+ * of the kernel's tools/testing/nvdimm (not on QEMU's NVDIMM, which has no
+ * ARS or error injection; see badblocks.c).
+ *
+ * nfit_test's _DSM emulation keeps injected ranges in its own list
+ * (tools/testing/nvdimm/test/nfit.c:828 nfit_test_cmd_ars_error_inject(),
+ * :859 ..._inject_clear(), :885 ..._inject_status()) and reports them as
+ * ARS records; a scrub (ndctl start-scrub, acpi_nfit_ars_rescan()) adds them
+ * to the bus's badrange list and nvdimm_badblocks_populate()
+ * (drivers/nvdimm/badrange.c) copies them into pmem->bb, which
+ * /sys/block/pmemX/badblocks shows. ndctl's --block counts 512-byte blocks
+ * from the start of the data area: for an fsdax namespace ndctl adds the
+ * pfn device's "resource" (ndctl/lib/inject.c
+ * ndctl_namespace_get_injection_bounds()), which is the namespace start plus
+ * start_pad plus dataoff (drivers/nvdimm/pfn_devs.c:198-213), and pmem->bb
+ * counts sectors from the same place (drivers/nvdimm/pmem.c:545,566). So
+ * the badblocks sector is the injected block in both raw and fsdax mode;
+ * ndctl's test/inject-error.sh checks exactly that.
+ *
+ * A read of a bad sector fails with EIO (pmem_do_read(), pmem.c:154-160).
+ * A write of it clears the poison through the bus's CLEAR_ERROR command
+ * (pmem_clear_poison(), pmem.c:111-122; nvdimm_clear_poison(),
+ * drivers/nvdimm/bus.c:217; nfit_test answers it in nfit.c:625 by dropping
+ * the range from its list) and drops the badblocks entry (pmem_clear_bb()).
+ *
+ * The fixture loads nfit_test and makes sure the wrapped libnvdimm and nfit
+ * modules (out-of-tree: taint "O") are the ones in use, then resets
+ * nfit_test.0 the way ndctl's test/common reset() does (disable-region,
+ * init-labels -f, enable-region) and creates one pmem
+ * namespace. Each test uses its own block, since nfit_test's list and the
+ * bus's badrange list outlive the namespace.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "dax_fs.h"
+#include "hwp_util.h"
+
+#define BUS		"nfit_test.0"
+#define ERR_COUNT	8		/* sectors: one 4 KiB page */
+
+/* A pmem namespace on nfit_test.0, in raw or fsdax mode. */
+FIXTURE(nfit) {
+	char ns[64];		/* "namespace3.0" */
+	char disk[64];		/* "pmem3" */
+	unsigned long long block;	/* the block this test injected, or 0 */
+};
+
+FIXTURE_VARIANT(nfit) {
+	const char *mode;
+};
+
+FIXTURE_VARIANT_ADD(nfit, raw) {
+	.mode = "raw",
+};
+
+FIXTURE_VARIANT_ADD(nfit, fsdax) {
+	.mode = "fsdax",
+};
+
+/* 1 if the sysfs file path contains c, 0 if not, -errno. */
+static int file_has_char(const char *path, char c, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return strchr(buf, c) != NULL;
+}
+
+FIXTURE_SETUP(nfit)
+{
+	static const char *const wrapped[] = { "libnvdimm", "nfit", "nd_pmem" };
+	/* The in-tree stack the guest drives its QEMU NVDIMMs with goes first:
+	 * the wrapped builds have the same module names. */
+	char *quiesce[] = { "ndctl", "disable-region", "all", NULL };
+	char *unload[] = { "modprobe", "-r", "-a", "dax_pmem", "nd_pmem", "nd_btt",
+			   "virtio_pmem", "nfit", "libnvdimm", NULL };
+	char *refs[] = { "sh", "-c", "for m in virtio_pmem nfit libnvdimm nd_pmem dax_pmem; do "
+			 "echo $m $(cat /sys/module/$m/refcnt 2>&1) holders: $(ls /sys/module/$m/holders 2>&1); done", NULL };
+	char release[128];
+	char *modprobe[] = { "modprobe", "-S", release, "nfit_test", NULL };
+	struct utsname u;
+	char *disable[] = { "ndctl", "disable-region", "-b", BUS, "all", NULL };
+	char *init[] = { "ndctl", "init-labels", "-f", "-b", BUS, "all", NULL };
+	char *enable[] = { "ndctl", "enable-region", "-b", BUS, "all", NULL };
+	char *create_raw[] = { "ndctl", "create-namespace", "-b", BUS, "-t", "pmem",
+			       "-m", "raw", NULL };
+	char *create_fsdax[] = { "ndctl", "create-namespace", "-b", BUS, "-t", "pmem",
+				 "-m", "fsdax", "--align=4k", NULL };
+	char out[HWP_OUT_MAX], path[128], taint[64], mode[32];
+	size_t i;
+	int ret;
+
+	ASSERT_EQ(0, uname(&u));
+	snprintf(release, sizeof(release), "%.100s-nfit_test", u.release);
+	if (access("/sys/module/nfit_test", F_OK)) {
+		ret = HWP_RUN(quiesce, out);
+		ASSERT_EQ(0, ret) TH_LOG("ndctl disable-region all failed: %s", out);
+		ret = HWP_RUN(unload, out);
+		if (ret)
+			HWP_RUN(refs, out);
+		ASSERT_EQ(0, ret) TH_LOG("unloading the in-tree nvdimm drivers failed");
+		ret = HWP_RUN(modprobe, out);
+		ASSERT_EQ(0, ret) TH_LOG("modprobe -S %s nfit_test failed: the guest must carry tools/testing/nvdimm's modules in /lib/modules/%s: %s",
+					 release, release, out);
+	}
+	ASSERT_EQ(0, access("/sys/module/nfit_test", F_OK))
+		TH_LOG("/sys/module/nfit_test is missing after modprobe nfit_test: %s", strerror(errno));
+	for (i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s/taint", wrapped[i]);
+		ret = file_has_char(path, 'O', taint, sizeof(taint));
+		ASSERT_EQ(1, ret)
+			TH_LOG("%s is the in-tree module (taint \"%.*s\", %d), not tools/testing/nvdimm's wrapped build (taint O): nfit_test's resource and ioremap wrappers are not in use, so its buses do not behave as tested",
+			       wrapped[i], (int)strcspn(taint, "\n"), taint, ret);
+	}
+
+	/* ndctl's test/common reset(). */
+	ASSERT_EQ(0, HWP_RUN(disable, out));
+	ASSERT_EQ(0, HWP_RUN(init, out));
+	ASSERT_EQ(0, HWP_RUN(enable, out));
+
+	ret = HWP_RUN(strcmp(variant->mode, "raw") ? create_fsdax : create_raw, out);
+	ASSERT_EQ(0, ret) TH_LOG("ndctl create-namespace -m %s on %s failed", variant->mode, BUS);
+	ASSERT_EQ(0, hwp_json_str(out, "dev", self->ns, sizeof(self->ns)))
+		TH_LOG("no \"dev\" in the output of create-namespace");
+	ASSERT_EQ(0, hwp_json_str(out, "blockdev", self->disk, sizeof(self->disk)))
+		TH_LOG("no \"blockdev\" in the output of create-namespace");
+	ASSERT_EQ(0, hwp_json_str(out, "mode", mode, sizeof(mode)));
+	ASSERT_STREQ(variant->mode, mode);
+}
+
+FIXTURE_TEARDOWN(nfit)
+{
+	char block[32], count[32], out[HWP_OUT_MAX];
+	char *uninject[] = { "ndctl", "inject-error", "--uninject", block, count,
+			     self->ns, NULL };
+
+	/* Leave nothing in nfit_test's list for a later scrub to find. */
+	if (!self->block || !self->ns[0])
+		return;
+	snprintf(block, sizeof(block), "--block=%llu", self->block);
+	snprintf(count, sizeof(count), "--count=%d", ERR_COUNT);
+	hwp_run(uninject, out, sizeof(out));
+}
+
+/* ndctl inject-error --block=<block> --count=8 [extra] <ns>: exit status. */
+static int inject(struct __test_metadata *_metadata, FIXTURE_DATA(nfit) *self,
+		  unsigned long long block, const char *extra)
+{
+	char b[32], c[32], out[HWP_OUT_MAX];
+	char *argv[] = { "ndctl", "inject-error", b, c, self->ns, NULL, NULL };
+
+	snprintf(b, sizeof(b), "--block=%llu", block);
+	snprintf(c, sizeof(c), "--count=%d", ERR_COUNT);
+	if (extra) {
+		argv[4] = (char *)extra;
+		argv[5] = self->ns;
+	}
+	self->block = block;
+	return HWP_RUN(argv, out);
+}
+
+/* ndctl inject-error --status <ns>: 1 if it lists {block, 8}, 0 if not, -1 on failure. */
+static int status_lists(struct __test_metadata *_metadata, FIXTURE_DATA(nfit) *self,
+			unsigned long long block)
+{
+	char *argv[] = { "ndctl", "inject-error", "--status", self->ns, NULL };
+	char out[HWP_OUT_MAX];
+
+	if (HWP_RUN(argv, out))
+		return -1;
+	return hwp_json_has_bb(out, block, ERR_COUNT);
+}
+
+/* ndctl start-scrub nfit_test.0, then wait-scrub: 0 or the failing exit status. */
+static int scrub(struct __test_metadata *_metadata)
+{
+	char *start[] = { "ndctl", "start-scrub", BUS, NULL };
+	char *wait[] = { "ndctl", "wait-scrub", BUS, NULL };
+	char out[HWP_OUT_MAX];
+	int ret;
+
+	ret = HWP_RUN(start, out);
+	if (ret)
+		return ret;
+	return HWP_RUN(wait, out);
+}
+
+/* The namespace's badblocks list, logged: 1 if it has exactly [block, block + 8) bad. */
+static int badblocks_shows(struct __test_metadata *_metadata, FIXTURE_DATA(nfit) *self,
+			   unsigned long long block)
+{
+	char bb[4096];
+	int ret;
+
+	ret = hwp_badblocks_read(self->disk, bb, sizeof(bb));
+	if (ret < 0) {
+		TH_LOG("reading /sys/block/%s/badblocks: %s", self->disk, strerror(-ret));
+		return ret;
+	}
+	TH_LOG("/sys/block/%s/badblocks:%s", self->disk, ret ? "" : " (empty)");
+	HWP_LOG_LINES(bb);
+	if (hwp_badblocks_covers(bb, block - ERR_COUNT, ERR_COUNT, true) ||
+	    hwp_badblocks_covers(bb, block + ERR_COUNT, ERR_COUNT, true))
+		return 2;	/* the neighbours are bad too: an offset is wrong */
+	return hwp_badblocks_covers(bb, block, ERR_COUNT, false) ? 1 :
+	       hwp_badblocks_covers(bb, block, ERR_COUNT, true) ? 3 : 0;
+}
+
+/* Opens the namespace's block device O_DIRECT: fd or -errno. */
+static int open_disk(FIXTURE_DATA(nfit) *self)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", self->disk);
+	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* pread() of the 4 KiB at sector: the return value, errno in *err. */
+static ssize_t read_page(int fd, unsigned long long sector, char *buf, int *err)
+{
+	ssize_t n;
+
+	errno = 0;
+	n = pread(fd, buf, HWP_PAGE, sector * 512);
+	*err = errno;
+	return n;
+}
+
+/* D27: inject-error succeeds and --status lists the injected blocks */
+TEST_F(nfit, inject_status)
+{
+	const unsigned long long block = 64;
+	int ret;
+
+	ret = inject(_metadata, self, block, "--no-notify");
+	ASSERT_EQ(0, ret) TH_LOG("ndctl inject-error on %s (%s) failed: nfit_test implements ARS_INJECT_SET (nfit.c:828)",
+				 self->ns, variant->mode);
+	ret = status_lists(_metadata, self, block);
+	EXPECT_EQ(1, ret) TH_LOG("ndctl inject-error --status does not list {\"block\":%llu,\"count\":%d} (%d): ARS_INJECT_GET (nfit.c:885)",
+				 block, ERR_COUNT, ret);
+}
+
+/* D27: --uninject removes the injected blocks from --status */
+TEST_F(nfit, uninject)
+{
+	char b[32], c[32], out[HWP_OUT_MAX];
+	char *argv[] = { "ndctl", "inject-error", "--uninject", b, c, self->ns, NULL };
+	const unsigned long long block = 128;
+	int ret;
+
+	ASSERT_EQ(0, inject(_metadata, self, block, "--no-notify"));
+	ASSERT_EQ(1, status_lists(_metadata, self, block))
+		TH_LOG("precondition: --status lists the injected blocks (inject_status)");
+	snprintf(b, sizeof(b), "--block=%llu", block);
+	snprintf(c, sizeof(c), "--count=%d", ERR_COUNT);
+	ret = HWP_RUN(argv, out);
+	ASSERT_EQ(0, ret) TH_LOG("ndctl inject-error --uninject failed: ARS_INJECT_CLEAR (nfit.c:859)");
+	ret = status_lists(_metadata, self, block);
+	EXPECT_EQ(0, ret) TH_LOG("--status still lists {%llu, %d} after --uninject (%d)", block,
+				 ERR_COUNT, ret);
+}
+
+/*
+ * D27, D25: after a scrub the block device's badblocks lists the injected
+ * sectors (the same numbers in raw and fsdax mode); reading them gives EIO
+ * while the neighbouring pages read fine.
+ */
+TEST_F(nfit, scrub_badblocks_eio)
+{
+	const unsigned long long block = 192;
+	char *buf = NULL;
+	int fd, ret, err;
+	ssize_t n;
+
+	ASSERT_EQ(0, inject(_metadata, self, block, NULL));
+	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
+	ret = badblocks_shows(_metadata, self, block);
+	EXPECT_EQ(1, ret)
+		TH_LOG("/sys/block/%s/badblocks (%s) does not show exactly sectors %llu-%llu after the scrub (%d; 2: a neighbouring page instead, 3: only part): ndctl's --block and pmem->bb both count from the data area (ndctl/lib/inject.c, pfn_devs.c:212, pmem.c:545)",
+		       self->disk, variant->mode, block, block + ERR_COUNT - 1, ret);
+
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+	fd = open_disk(self);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/%s O_DIRECT: %s", self->disk, strerror(-fd));
+	n = read_page(fd, block, buf, &err);
+	EXPECT_EQ(-1, n) TH_LOG("pread of the injected sectors %llu-%llu returned %zd, expected -1 EIO (pmem_do_read(), pmem.c:154-160)",
+				block, block + ERR_COUNT - 1, n);
+	EXPECT_EQ(EIO, err) TH_LOG("pread of the injected sectors: %s, expected EIO", strerror(err));
+	n = read_page(fd, block - ERR_COUNT, buf, &err);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n) TH_LOG("pread of the page before the injected one: %zd (%s)",
+					     n, strerror(err));
+	n = read_page(fd, block + ERR_COUNT, buf, &err);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n) TH_LOG("pread of the page after the injected one: %zd (%s)",
+					     n, strerror(err));
+	close(fd);
+	free(buf);
+}
+
+/*
+ * D26: on nfit_test a page-aligned write over the bad sectors clears them:
+ * the write succeeds, the badblocks entry goes, the data reads back.
+ */
+TEST_F(nfit, write_clears)
+{
+	const unsigned long long block = 256;
+	char *buf = NULL, *back = NULL;
+	int fd, ret, err;
+	ssize_t n;
+
+	ASSERT_EQ(0, inject(_metadata, self, block, NULL));
+	ASSERT_EQ(0, scrub(_metadata));
+	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
+		TH_LOG("precondition: the scrub put sectors %llu-%llu in badblocks (scrub_badblocks_eio)",
+		       block, block + ERR_COUNT - 1);
+
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+	ASSERT_EQ(0, posix_memalign((void **)&back, HWP_PAGE, HWP_PAGE));
+	memset(buf, 'W', HWP_PAGE);
+	fd = open_disk(self);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/%s O_DIRECT: %s", self->disk, strerror(-fd));
+	errno = 0;
+	n = pwrite(fd, buf, HWP_PAGE, block * 512);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("O_DIRECT pwrite of 4 KiB over the bad sectors returned %zd (%s), expected 4096: nfit_test's CLEAR_ERROR (nfit.c:625) clears them (pmem_clear_poison(), pmem.c:111)",
+		       n, strerror(errno));
+	ret = badblocks_shows(_metadata, self, block);
+	EXPECT_EQ(0, ret) TH_LOG("after the write, /sys/block/%s/badblocks still shows sectors of %llu-%llu (%d): pmem_clear_bb() (pmem.c:89) should have dropped them",
+				 self->disk, block, block + ERR_COUNT - 1, ret);
+	n = read_page(fd, block, back, &err);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n) TH_LOG("reading the cleared page: %zd (%s)", n, strerror(err));
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_EQ(0, memcmp(buf, back, HWP_PAGE))
+			TH_LOG("the cleared page does not read back what was written");
+	ret = status_lists(_metadata, self, block);
+	EXPECT_EQ(0, ret) TH_LOG("inject-error --status still lists the cleared blocks (%d): nfit_test forgets a cleared range (nfit.c:625)",
+				 ret);
+	close(fd);
+	free(buf);
+	free(back);
+}
+
+/*
+ * D26: on nfit_test "ndctl clear-errors" clears the bad sectors: the
+ * badblocks entry goes and the page reads again.
+ */
+TEST_F(nfit, clear_errors)
+{
+	char *argv[] = { "ndctl", "clear-errors", self->ns, NULL };
+	const unsigned long long block = 320;
+	char out[HWP_OUT_MAX], *buf = NULL;
+	int fd, ret, err;
+	ssize_t n;
+
+	ASSERT_EQ(0, inject(_metadata, self, block, NULL));
+	ASSERT_EQ(0, scrub(_metadata));
+	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
+		TH_LOG("precondition: the scrub put sectors %llu-%llu in badblocks (scrub_badblocks_eio)",
+		       block, block + ERR_COUNT - 1);
+	ret = HWP_RUN(argv, out);
+	EXPECT_EQ(0, ret) TH_LOG("ndctl clear-errors %s (%s) failed on nfit_test", self->ns,
+				 variant->mode);
+	ret = badblocks_shows(_metadata, self, block);
+	EXPECT_EQ(0, ret) TH_LOG("after ndctl clear-errors, /sys/block/%s/badblocks still shows sectors of %llu-%llu (%d)",
+				 self->disk, block, block + ERR_COUNT - 1, ret);
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+	fd = open_disk(self);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/%s O_DIRECT: %s", self->disk, strerror(-fd));
+	n = read_page(fd, block, buf, &err);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n) TH_LOG("reading the cleared page after clear-errors: %zd (%s)",
+					     n, strerror(err));
+	close(fd);
+	free(buf);
+}
+
+TEST_HARNESS_MAIN

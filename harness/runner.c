@@ -425,13 +425,18 @@ static bool alone(const struct test_def *t)
 }
 
 /* How many tests from r->first on share the next guest: a test that
- * wants a guest of its own (guest=own) and each phase of a power-fail
- * test run alone. */
+ * wants a guest of its own (guest=own) runs alone, and so does a
+ * power-fail test's prepare phase, whose guest the power cut ends. A
+ * verify phase shares its guest with the next case's prepare phase:
+ * one boot per case instead of two. */
 static size_t session_size(const struct runner *r)
 {
 	const struct test_def *t = r->prep.catalog.tests;
 	size_t nr = r->report.nr_tests, i = r->first;
 
+	if (i < nr && t[i].powerfail && r->pc.verify[i] && i + 1 < nr &&
+	    t[i + 1].powerfail && !r->pc.verify[i + 1])
+		return 2;
 	if (i < nr && alone(&t[i]))
 		return 1;
 	while (i < nr && !alone(&t[i]))
@@ -509,6 +514,8 @@ static int after_session(struct runner *r, const struct session_result *s,
 		return -1;
 	}
 	if (s->power_cut && r->current >= 0) {
+		/* The tests before it in this guest have ended. */
+		r->first = (size_t)r->current;
 		after_power_cut(r);
 		return 1;
 	}

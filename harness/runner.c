@@ -247,9 +247,11 @@ static void judge_phase(struct runner *r, size_t idx, struct test_result *t)
 }
 
 /* The power was cut during the test that ran: its prepare phase is over. */
-static void after_power_cut(struct runner *r)
+/* The kernel reports while the current test ran become its findings. The
+ * agent's dmesg is exact; the console is the fallback when it missed a
+ * report. */
+static void take_test_findings(struct runner *r, struct test_result *t)
 {
-	struct test_result *t = &r->report.tests[r->current];
 	struct kfinding *f;
 	size_t nr;
 
@@ -260,6 +262,13 @@ static void after_power_cut(struct runner *r)
 	if (!t->nr_findings)
 		copy_console_findings(r, r->console_mark, t);
 	claim_console_findings(r, r->console_mark);
+}
+
+static void after_power_cut(struct runner *r)
+{
+	struct test_result *t = &r->report.tests[r->current];
+
+	take_test_findings(r, t);
 	if (powercut_done(&r->pc, (size_t)r->current, t) < 0)
 		log_error("out of memory for the log of %s", t->name);
 	r->current = -1;
@@ -286,8 +295,6 @@ static void on_begin(struct runner *r, const struct agent_event *ev)
 static void on_end(struct runner *r, const struct agent_event *ev)
 {
 	struct test_result *t;
-	struct kfinding *f;
-	size_t nr;
 
 	if (r->current < 0 || (size_t)r->current != r->first + ev->index - 1) {
 		log_error("guest agent ended test %d, which was not running", ev->index);
@@ -296,15 +303,7 @@ static void on_end(struct runner *r, const struct agent_event *ev)
 	}
 	t = &r->report.tests[r->current];
 	t->seconds = mono_s() - r->test_t0;
-	f = console_watch_take(&r->test_watch, &nr);
-	move_findings(&t->findings, &t->nr_findings, f, nr);
-	free(f);
-	console_watch_free(&r->test_watch);
-	/* The agent's dmesg is exact; the console is the fallback when it
-	 * missed a report. */
-	if (!t->nr_findings)
-		copy_console_findings(r, r->console_mark, t);
-	claim_console_findings(r, r->console_mark);
+	take_test_findings(r, t);
 	judge_test(t, ev, test_timeout(r, (size_t)r->current));
 	judge_phase(r, (size_t)r->current, t);
 	known_apply(&r->known, t);

@@ -100,3 +100,36 @@ int fiemap_any_shared(int fd)
 	free(fm);
 	return ret;
 }
+
+#define TOTALS_BATCH	32
+
+int fiemap_totals(int fd, struct fiemap_totals *t)
+{
+	char buf[sizeof(struct fiemap) + TOTALS_BATCH * sizeof(struct fiemap_extent)];
+	struct fiemap *fm = (struct fiemap *)buf;
+	struct fiemap_extent *fe;
+	uint64_t start = 0;
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	for (;;) {
+		memset(buf, 0, sizeof(buf));
+		fm->fm_start = start;
+		fm->fm_length = FIEMAP_MAX_OFFSET - start;
+		fm->fm_extent_count = TOTALS_BATCH;
+		if (ioctl(fd, FS_IOC_FIEMAP, fm))
+			return -errno;
+		if (!fm->fm_mapped_extents)
+			return 0;
+		for (i = 0; i < fm->fm_mapped_extents; i++) {
+			fe = &fm->fm_extents[i];
+			t->extents++;
+			t->mapped += fe->fe_length;
+			if (fe->fe_flags & FIEMAP_EXTENT_UNWRITTEN)
+				t->unwritten++;
+			if (fe->fe_flags & FIEMAP_EXTENT_LAST)
+				return 0;
+		}
+		start = fe->fe_logical + fe->fe_length;
+	}
+}

@@ -9,6 +9,7 @@
 #ifndef DAXTEST_FIEMAP_H
 #define DAXTEST_FIEMAP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct fiemap_at {
@@ -27,5 +28,15 @@ int fiemap_shared(int fd, uint64_t off);
 int fiemap_count(int fd, uint64_t len);
 /* 1 if any extent of fd has FIEMAP_EXTENT_SHARED, 0 if none. */
 int fiemap_any_shared(int fd);
+
+struct fiemap_totals {
+	size_t extents;
+	size_t unwritten;	/* extents with FIEMAP_EXTENT_UNWRITTEN */
+	uint64_t mapped;	/* bytes the extents cover */
+};
+
+/* Adds up every extent of fd, without FIEMAP_FLAG_SYNC (what is on
+ * disk now): 0 or -errno. */
+int fiemap_totals(int fd, struct fiemap_totals *t);
 
 #endif /* DAXTEST_FIEMAP_H */

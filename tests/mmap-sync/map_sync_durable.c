@@ -24,7 +24,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <stdint.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 
 #include "kselftest_harness.h"
 #include "pmem_mnt.h"
+#include "fiemap.h"
 #include "fs_shutdown.h"
 
 /*
@@ -48,7 +48,6 @@
 #define FILE_SIZE	(2 * MiB)
 #define PAGE		4096UL
 #define NR_PAGES	(FILE_SIZE / PAGE)
-#define FIEMAP_BATCH	32
 
 /* The byte stored on page i: never 0, which is what a lost page reads as. */
 static unsigned char pattern(size_t i)
@@ -67,35 +66,16 @@ struct outcome {
 	off_t mapped;		/* bytes covered by extents */
 };
 
-/* Walks the extents of fd with FIEMAP into o: 0 or -errno. */
+/* The extent totals of fd into o: 0 or -errno. */
 static int fiemap_walk(int fd, struct outcome *o)
 {
-	char buf[sizeof(struct fiemap) + FIEMAP_BATCH * sizeof(struct fiemap_extent)];
-	struct fiemap *fm = (struct fiemap *)buf;
-	struct fiemap_extent *fe;
-	uint64_t start = 0;
-	unsigned int i;
+	struct fiemap_totals t;
+	int ret = fiemap_totals(fd, &t);
 
-	for (;;) {
-		memset(buf, 0, sizeof(buf));
-		fm->fm_start = start;
-		fm->fm_length = FIEMAP_MAX_OFFSET - start;
-		fm->fm_extent_count = FIEMAP_BATCH;
-		if (ioctl(fd, FS_IOC_FIEMAP, fm))
-			return -errno;
-		if (!fm->fm_mapped_extents)
-			return 0;
-		for (i = 0; i < fm->fm_mapped_extents; i++) {
-			fe = &fm->fm_extents[i];
-			o->extents++;
-			o->mapped += fe->fe_length;
-			if (fe->fe_flags & FIEMAP_EXTENT_UNWRITTEN)
-				o->unwritten++;
-			if (fe->fe_flags & FIEMAP_EXTENT_LAST)
-				return 0;
-		}
-		start = fe->fe_logical + fe->fe_length;
-	}
+	o->extents = t.extents;
+	o->unwritten = t.unwritten;
+	o->mapped = (off_t)t.mapped;
+	return ret;
 }
 
 /* Counts the pages of fd that hold their pattern into o: 0 or -errno. */

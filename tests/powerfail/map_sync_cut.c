@@ -32,7 +32,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -44,6 +43,7 @@
 
 #include "kselftest_harness.h"
 #include "pf_fixture.h"
+#include "fiemap.h"
 
 /*
  * 2 MiB at offset 0 of a 2 MiB-aligned mapping: the first store takes a
@@ -53,7 +53,6 @@
  */
 #define FILE_SIZE	(2 * MiB)
 #define NR_PAGES	(FILE_SIZE / PAGE)
-#define FIEMAP_BATCH	32
 #define TAG		0	/* the pattern every case writes */
 
 /* What "file" looks like after the power cut. */
@@ -68,35 +67,16 @@ struct outcome {
 	off_t mapped;		/* bytes covered by extents */
 };
 
-/* Walks the extents of fd with FIEMAP into o: 0 or -errno. */
+/* The extent totals of fd into o: 0 or -errno. */
 static int fiemap_walk(int fd, struct outcome *o)
 {
-	char buf[sizeof(struct fiemap) + FIEMAP_BATCH * sizeof(struct fiemap_extent)];
-	struct fiemap *fm = (struct fiemap *)buf;
-	struct fiemap_extent *fe;
-	uint64_t start = 0;
-	unsigned int i;
+	struct fiemap_totals t;
+	int ret = fiemap_totals(fd, &t);
 
-	for (;;) {
-		memset(buf, 0, sizeof(buf));
-		fm->fm_start = start;
-		fm->fm_length = FIEMAP_MAX_OFFSET - start;
-		fm->fm_extent_count = FIEMAP_BATCH;
-		if (ioctl(fd, FS_IOC_FIEMAP, fm))
-			return -errno;
-		if (!fm->fm_mapped_extents)
-			return 0;
-		for (i = 0; i < fm->fm_mapped_extents; i++) {
-			fe = &fm->fm_extents[i];
-			o->extents++;
-			o->mapped += fe->fe_length;
-			if (fe->fe_flags & FIEMAP_EXTENT_UNWRITTEN)
-				o->unwritten++;
-			if (fe->fe_flags & FIEMAP_EXTENT_LAST)
-				return 0;
-		}
-		start = fe->fe_logical + fe->fe_length;
-	}
+	o->extents = t.extents;
+	o->unwritten = t.unwritten;
+	o->mapped = (off_t)t.mapped;
+	return ret;
 }
 
 /* Looks at "file" after the cut. */

@@ -29,7 +29,7 @@ static int list_program(const struct options *o, const struct test_def *t, FILE 
 	char *area_dir = str_printf("%s/tests/%.*s", o->project_dir,
 				    (int)(strchr(t->program, '/') - t->program), t->program);
 	struct test_cases tc = { 0 };
-	size_t i, width = 0;
+	size_t i, width = 0, spec_width = 1;
 	int ret;
 
 	if (!area_dir)
@@ -46,6 +46,8 @@ static int list_program(const struct options *o, const struct test_def *t, FILE 
 
 		if (w > width)
 			width = w;
+		if (strlen(tc.v[i].spec) > spec_width)
+			spec_width = strlen(tc.v[i].spec);
 	}
 	for (i = 0; i < tc.n; i++) {
 		char *full = str_printf("%s%s%s", tc.v[i].fixture, *tc.v[i].fixture ? "." : "",
@@ -55,8 +57,8 @@ static int list_program(const struct options *o, const struct test_def *t, FILE 
 			ret = -1;
 			goto out;
 		}
-		fprintf(f, "    %-9s %-*s  %s\n", *tc.v[i].spec ? tc.v[i].spec : "-",
-			(int)width, full, tc.v[i].summary);
+		fprintf(f, "    %-*s  %-*s  %s\n", (int)spec_width,
+			*tc.v[i].spec ? tc.v[i].spec : "-", (int)width, full, tc.v[i].summary);
 		free(full);
 	}
 out:

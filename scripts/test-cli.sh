@@ -51,6 +51,14 @@ expect_error "negative seed" "--seed needs a non-negative integer, not '-3'" \
 	"$daxtest" run --seed -3
 expect_error "zero iterations" "iterations" \
 	"$daxtest" run --iterations 0
+expect_error "bisect without its revisions" "bisect needs --ksrc DIR (a git kernel tree), --good REV and --bad REV" \
+	"$daxtest" bisect --ksrc "$tmp"
+expect_error "bisect in a tree without git" "is not a git work tree" \
+	"$daxtest" bisect --ksrc "$tmp" --good a --bad b
+mkdir -p "$tmp/git" && git -C "$tmp/git" init -q &&
+	git -C "$tmp/git" -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
+expect_error "bisect with an unknown revision" "--good v0.0 is not a commit in" \
+	"$daxtest" bisect --ksrc "$tmp/git" --good v0.0 --bad HEAD
 expect_error "kernel tree that does not exist" "KSRC=$tmp/nope" \
 	"$daxtest" kernel build --ksrc "$tmp/nope"
 expect_error "directory that is not a kernel tree" "is not a kernel source tree" \

@@ -22,6 +22,13 @@
  * (fs/dax.c:1542); a write smaller than a page cannot be recovered at all
  * (pmem.c:349-353).
  *
+ * D26 hole punch: FALLOC_FL_PUNCH_HOLE of a whole page frees its block
+ * without reading or zeroing it (xfs_free_file_space(), ext4_punch_hole():
+ * only partial blocks are zeroed), a hole reads as zeros without
+ * dax_direct_access(), and the rewrite allocates a new block away from the
+ * freed one, which is still busy (XFS: xfs_extent_busy_trim()) or not yet
+ * committed (ext4: ext4_mb_free_metadata()). Nothing clears the bad range.
+ *
  * D27: ndctl inject-error needs the ARS_INJECT commands (ndctl
  * ndctl/lib/inject.c, ndctl_bus_has_error_injection()), which QEMU lacks.
  *
@@ -43,6 +50,8 @@
 
 /* The page each test makes bad, and its neighbours. */
 #define BAD_PAGE	8
+/* The page punch_rewrite makes bad. */
+#define PUNCH_PAGE	12
 
 /* The victim on XFS (rmapbt) or ext4, mounted dax=always. */
 FIXTURE(qbb) {
@@ -293,6 +302,87 @@ TEST_F(qbb, write_does_not_clear)
 	EXPECT_EQ(EIO, errno);
 	expect_page_reads(_metadata, f, BAD_PAGE - 1, "before the bad page");
 	expect_page_reads(_metadata, f, BAD_PAGE + 1, "after the bad page");
+	free(buf);
+}
+
+/*
+ * D26: PUNCH_HOLE over a bad page and a rewrite recover the file: the hole
+ * reads zeros, the rewritten page is on a new block (FIEMAP) and reads back;
+ * the badblocks entry stays.
+ */
+TEST_F(qbb, punch_rewrite)
+{
+	struct hwp_fs *f = &self->f;
+	unsigned long long sector = hwp_sector(f, PUNCH_PAGE), now;
+	struct fiemap_at at;
+	char *buf, bb[4096];
+	int ret;
+	ssize_t n;
+
+	mark_bad(_metadata, f, PUNCH_PAGE);
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+
+	ret = fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			hwp_off(f, PUNCH_PAGE), HWP_PAGE);
+	ASSERT_EQ(0, ret)
+		TH_LOG("fallocate(PUNCH_HOLE|KEEP_SIZE) of the bad page failed: %s, expected 0: a whole-page punch only frees the block, it reads nothing",
+		       strerror(errno));
+	ret = fiemap_lookup(f->fd, hwp_off(f, PUNCH_PAGE), &at);
+	EXPECT_EQ(-ENODATA, ret)
+		TH_LOG("after the punch FIEMAP still finds an extent at the page (%d, device byte %llu): expected a hole",
+		       ret, (unsigned long long)at.physical);
+
+	memset(buf, 'X', HWP_PAGE);
+	errno = 0;
+	n = pread(f->fd, buf, HWP_PAGE, hwp_off(f, PUNCH_PAGE));
+	TH_LOG("pread of the punched page: %zd (%s)", n, n < 0 ? strerror(errno) : "bytes");
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("pread of the hole over the bad block returned %zd (%s), expected %lu: a hole has no block to access (fs/dax.c dax_iomap_iter(): IOMAP_HOLE reads zeros)",
+		       n, n < 0 ? strerror(errno) : "short", HWP_PAGE);
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_TRUE(hwp_all(buf, HWP_PAGE, 0))
+			TH_LOG("the punched page does not read as zeros (first byte %#x)",
+			       (unsigned char)buf[0]);
+
+	memset(buf, 'Q', HWP_PAGE);
+	errno = 0;
+	n = pwrite(f->fd, buf, HWP_PAGE, hwp_off(f, PUNCH_PAGE));
+	TH_LOG("pwrite of 'Q' over the hole: %zd (%s)", n, n < 0 ? strerror(errno) : "bytes");
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("rewriting the punched page returned %zd (%s), expected %lu: the write allocates (and zeroes) a new block",
+		       n, n < 0 ? strerror(errno) : "short", HWP_PAGE);
+	EXPECT_EQ(0, fsync(f->fd)) TH_LOG("fsync after the rewrite: %s", strerror(errno));
+	ret = fiemap_lookup(f->fd, hwp_off(f, PUNCH_PAGE), &at);
+	ASSERT_EQ(0, ret) TH_LOG("FIEMAP of the rewritten page: %s, expected an extent",
+				 strerror(-ret));
+	now = at.physical >> 9;
+	TH_LOG("the rewritten page is at device byte %llu (sector %llu); the bad page was sector %llu",
+	       (unsigned long long)at.physical, now, sector);
+	EXPECT_TRUE(now + 8 <= sector || sector + 8 <= now)
+		TH_LOG("the rewrite was allocated on the bad block again (sector %llu, bad %llu-%llu): the freed block should still be busy (XFS xfs_extent_busy_trim(), ext4 ext4_mb_free_metadata())",
+		       now, sector, sector + 7);
+
+	memset(buf, 0, HWP_PAGE);
+	errno = 0;
+	n = pread(f->fd, buf, HWP_PAGE, hwp_off(f, PUNCH_PAGE));
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("pread of the rewritten page returned %zd (%s), expected %lu", n,
+		       n < 0 ? strerror(errno) : "short", HWP_PAGE);
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_TRUE(hwp_all(buf, HWP_PAGE, 'Q'))
+			TH_LOG("the rewritten page does not read back its 'Q' bytes (first byte '%c')",
+			       buf[0]);
+
+	ret = hwp_badblocks_read(f->disk, bb, sizeof(bb));
+	ASSERT_LE(0, ret);
+	ret = hwp_badblocks_covers(bb, sector, 8, false);
+	TH_LOG("after punch and rewrite, \"%llu 8\" is %s /sys/block/%s/badblocks", sector,
+	       ret ? "still in" : "gone from", f->disk);
+	EXPECT_EQ(1, ret)
+		TH_LOG("the badblocks entry \"%llu 8\" went away although its block was not written (%s): D26 says it stays until the block is reallocated and zeroed",
+		       sector, bb);
+	expect_page_reads(_metadata, f, PUNCH_PAGE - 1, "before the punched page");
+	expect_page_reads(_metadata, f, PUNCH_PAGE + 1, "after the punched page");
 	free(buf);
 }
 

@@ -3,7 +3,8 @@
 #
 # make test: the project's own tests, then the DAX suite in a guest.
 #   1. host unit tests (cmocka, ASan+UBSan)
-#   2. command-line tests: bad input gives one line and exit 2
+#   2. command-line tests: bad input gives one line and exit 2, and the
+#      pipelines in ci/ are YAML calling only targets the Makefile has
 #   3. daxtest run (what make check runs)
 #   4. daxtest bisect over a small kernel history with one broken commit
 # Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (xfailed:
@@ -32,6 +33,10 @@ read -r unit_pass unit_fail < "$counts/unit" || { unit_pass=0; unit_fail=1; }
 echo "== command-line tests"
 CLI_COUNTS=$counts/cli "$here/test-cli.sh" "$daxtest"
 read -r cli_pass cli_fail < "$counts/cli" || { cli_pass=0; cli_fail=1; }
+CI_COUNTS=$counts/ci "$here/check-ci.sh"
+read -r ci_pass ci_fail < "$counts/ci" || { ci_pass=0; ci_fail=1; }
+cli_pass=$((cli_pass + ci_pass))
+cli_fail=$((cli_fail + ci_fail))
 
 echo "== DAX suite in QEMU (make check)"
 "$daxtest" run --results results "${run_args[@]}"

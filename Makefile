@@ -11,6 +11,7 @@
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
 #            MATRIX=quick|full (tests/matrix; default quick)
+#            KERNELS="debian-6.1 debian-6.12" (make check: each, then a table)
 #            DAXTEST_ARGS="extra daxtest run arguments"
 
 CC		?= cc
@@ -84,7 +85,11 @@ image: deps all
 	$(DAXTEST) image build $(RUN_ARGS)
 
 check: deps all
+ifeq ($(KERNELS),)
 	$(DAXTEST) run $(RUN_ARGS)
+else
+	@scripts/kernels.sh $(DAXTEST) "$(KERNELS)" $(RUN_ARGS)
+endif
 
 test: deps all $(UNIT_BINS)
 	@scripts/make-test.sh $(DAXTEST) $(RUN_ARGS) -- $(UNIT_BINS)

@@ -568,7 +568,7 @@ int kernel_build(const struct kernel_build_opts *o, struct kernel_artifact *a)
 	int lock = -1, ret = -1;
 
 	memset(a, 0, sizeof(*a));
-	if (kernel_source_resolve(o->ksrc, o->cache_dir, &b.src) < 0 ||
+	if (kernel_source_resolve(o->ksrc, o->kernel, o->cache_dir, &b.src) < 0 ||
 	    collect_series(&b) < 0 || collect_config(&b) < 0 || compute_key(&b) < 0 ||
 	    build_paths(&b) < 0 || setup_env(&b) < 0)
 		goto out;

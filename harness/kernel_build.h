@@ -17,7 +17,8 @@
 struct kernel_build_opts {
 	const char *project_dir;	/* holds kernel-patches/ and tests/ */
 	const char *cache_dir;
-	const char *ksrc;		/* NULL: Debian's linux-source-6.12 */
+	const char *ksrc;		/* NULL: the Debian source package of kernel */
+	const char *kernel;		/* "debian-6.1", ...; NULL: DEFAULT_KERNEL */
 	const char *const *series;	/* extra series files (--patches) */
 	size_t nr_series;
 	const char *const *configs;	/* extra config fragments (--config) */

@@ -91,25 +91,43 @@ out:
 	return ret;
 }
 
-static int resolve_debian(const char *cache_dir, struct kernel_source *ks)
+char *kernel_source_package(const char *kernel)
 {
-	const char *package = DEFAULT_KERNEL_PACKAGE;
-	char *version = NULL;
+	const char *v = kernel + strlen("debian-");
+	size_t digits = strspn(v, "0123456789.");
 
+	if (strncmp(kernel, "debian-", 7) || !digits || v[digits] || !strchr(v, '.') ||
+	    v[0] == '.' || v[digits - 1] == '.') {
+		log_error("--kernel %s: expected debian-<major>.<minor> (e.g. debian-6.1), or --ksrc DIR",
+			  kernel);
+		return NULL;
+	}
+	return str_printf("linux-source-%s", v);
+}
+
+static int resolve_debian(const char *kernel, const char *cache_dir, struct kernel_source *ks)
+{
+	char *package = kernel_source_package(kernel ? kernel : DEFAULT_KERNEL);
+	char *version = NULL;
+	int ret = -1;
+
+	if (!package)
+		return -1;
 	if (debian_version(package, &version) < 0) {
-		log_error("%s is not installed (run 'make deps', or give KSRC=/path/to/linux)",
-			  package);
-		return -1;
+		log_error("%s is not installed (run 'make deps KERNELS=%s', or give KSRC=/path/to/linux)",
+			  package, kernel ? kernel : DEFAULT_KERNEL);
+		goto out;
 	}
-	if (debian_extract(package, version, cache_dir, &ks->dir) < 0) {
-		free(version);
-		return -1;
-	}
+	if (debian_extract(package, version, cache_dir, &ks->dir) < 0)
+		goto out;
 	ks->location = str_printf("deb-%s", package);
 	ks->identity = str_printf("debian %s %s", package, version);
 	ks->description = str_printf("%s %s", package, version);
+	ret = ks->location && ks->identity && ks->description ? 0 : -1;
+out:
 	free(version);
-	return ks->location && ks->identity && ks->description ? 0 : -1;
+	free(package);
+	return ret;
 }
 
 static bool is_kernel_tree(const char *dir)
@@ -269,13 +287,13 @@ static int resolve_ksrc(const char *ksrc, struct kernel_source *ks)
 	return ks->location && ks->description ? 0 : -1;
 }
 
-int kernel_source_resolve(const char *ksrc, const char *cache_dir,
+int kernel_source_resolve(const char *ksrc, const char *kernel, const char *cache_dir,
 			  struct kernel_source *ks)
 {
 	memset(ks, 0, sizeof(*ks));
 	if (ksrc && *ksrc)
 		return resolve_ksrc(ksrc, ks);
-	return resolve_debian(cache_dir, ks);
+	return resolve_debian(kernel, cache_dir, ks);
 }
 
 /* NUL-separated list of the files that make up the source. */

@@ -8,7 +8,7 @@
 #ifndef DAXTEST_KERNEL_SOURCE_H
 #define DAXTEST_KERNEL_SOURCE_H
 
-#define DEFAULT_KERNEL_PACKAGE "linux-source-6.12"
+#define DEFAULT_KERNEL "debian-6.12"
 
 struct kernel_source {
 	char *dir;		/* the tree to copy from */
@@ -18,9 +18,14 @@ struct kernel_source {
 	int is_git;
 };
 
-/* Finds the source; for the Debian package extracts it into the cache
- * once. 0, or -1 after logging one line naming the problem. */
-int kernel_source_resolve(const char *ksrc, const char *cache_dir,
+/* The Debian source package of a kernel name: "debian-6.1" ->
+ * "linux-source-6.1". NULL (after logging) for a name that is not
+ * "debian-<major>.<minor>". */
+char *kernel_source_package(const char *kernel);
+/* Finds the source: the tree ksrc, or else the Debian source package of
+ * kernel (NULL: DEFAULT_KERNEL), extracted into the cache once. 0, or -1
+ * after logging one line naming the problem. */
+int kernel_source_resolve(const char *ksrc, const char *kernel, const char *cache_dir,
 			  struct kernel_source *ks);
 /* Makes worktree hold exactly the source's files; every file it writes
  * gets the current time, files whose content did not change are left

@@ -12,6 +12,7 @@
 
 #include "cache.h"
 #include "fsutil.h"
+#include "kernel_source.h"
 #include "log.h"
 #include "matrix.h"
 #include "options.h"
@@ -20,11 +21,12 @@ enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
-	OPT_ITERATIONS, OPT_GOOD, OPT_BAD, OPT_RETRIES,
+	OPT_ITERATIONS, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL,
 };
 
 static const struct option long_opts[] = {
 	{ "ksrc", required_argument, NULL, OPT_KSRC },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "patches", required_argument, NULL, OPT_PATCHES },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "tests", required_argument, NULL, OPT_TESTS },
@@ -65,6 +67,7 @@ void options_usage(FILE *f)
 	      "\n"
 	      "options:\n"
 	      "  --ksrc DIR          kernel tree to test (default: Debian linux-source-6.12; env KSRC)\n"
+	      "  --kernel NAME       a Debian kernel source package instead: debian-6.12, debian-6.1\n"
 	      "  --patches SERIES    stack another quilt series on kernel-patches/series (repeatable; env PATCHES)\n"
 	      "  --config FRAGMENT   add a kernel config fragment (repeatable)\n"
 	      "  --tests GLOBS       comma-separated globs of tests (\"per-file-dax/*\")\n"
@@ -192,6 +195,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 
 	switch (c) {
 	case OPT_KSRC: o->ksrc = arg; return 0;
+	case OPT_KERNEL: o->kernel = arg; return 0;
 	case OPT_PATCHES: return add_stacked(o->series, &o->nr_series, arg, "patches");
 	case OPT_CONFIG: return add_stacked(o->configs, &o->nr_configs, arg, "config");
 	case OPT_TESTS: o->tests = arg; return 0;
@@ -274,6 +278,18 @@ int options_parse(struct options *o, int argc, char **argv)
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
 		return -1;
+	}
+	if (o->kernel && o->ksrc) {
+		log_error("--kernel %s and a kernel tree (--ksrc or KSRC=%s): give one of them",
+			  o->kernel, o->ksrc);
+		return -1;
+	}
+	if (o->kernel) {
+		char *package = kernel_source_package(o->kernel);
+
+		if (!package)
+			return -1;
+		free(package);
 	}
 	/* As KSRC for --ksrc: the environment's series only when the
 	 * command line gives none (make passes both). */

@@ -29,6 +29,7 @@ struct options {
 	char *project_dir;
 	char *cache_dir;
 	const char *ksrc;
+	const char *kernel;		/* --kernel debian-X.Y */
 	const char *series[MAX_STACKED];
 	size_t nr_series;
 	const char *configs[MAX_STACKED];

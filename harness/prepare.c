@@ -17,6 +17,7 @@ int prepare_kernel(const struct options *o, struct prepared *p)
 		.project_dir = o->project_dir,
 		.cache_dir = o->cache_dir,
 		.ksrc = o->ksrc,
+		.kernel = o->kernel,
 		.series = o->series,
 		.nr_series = o->nr_series,
 		.configs = o->configs,

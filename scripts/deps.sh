@@ -15,6 +15,13 @@ libjson-c-dev libcmocka-dev
 python3-yaml
 "
 
+# KERNELS="debian-6.1 ...": their Debian source packages too.
+for k in ${KERNELS:-}; do
+	case $k in
+	debian-*) PACKAGES="$PACKAGES linux-source-${k#debian-}" ;;
+	esac
+done
+
 missing=""
 for p in $PACKAGES; do
 	status=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null || true)

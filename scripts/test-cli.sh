@@ -51,6 +51,10 @@ expect_error "negative seed" "--seed needs a non-negative integer, not '-3'" \
 	"$daxtest" run --seed -3
 expect_error "zero iterations" "iterations" \
 	"$daxtest" run --iterations 0
+expect_error "unknown kernel name" "--kernel debian-7: expected debian-<major>.<minor>" \
+	"$daxtest" run --kernel debian-7
+expect_error "a kernel name and a kernel tree" "give one of them" \
+	"$daxtest" run --kernel debian-6.1 --ksrc "$tmp"
 expect_error "bisect without its revisions" "bisect needs --ksrc DIR (a git kernel tree), --good REV and --bad REV" \
 	"$daxtest" bisect --ksrc "$tmp"
 expect_error "bisect in a tree without git" "is not a git work tree" \

@@ -140,16 +140,34 @@ static void git_tree_identity(void **state)
 		 "git init -q && git add -A && "
 		 "git -c user.name=t -c user.email=t@t commit -q -m base", d->src);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(kernel_source_resolve(d->src, d->root, &ks), 0);
+	assert_int_equal(kernel_source_resolve(d->src, NULL, d->root, &ks), 0);
 	assert_true(ks.is_git);
 	assert_non_null(strstr(ks.identity, "git "));
 	assert_null(strstr(ks.identity, "dirty"));
 	kernel_source_free(&ks);
 
 	put(d->src, "Makefile", "changed\n");
-	assert_int_equal(kernel_source_resolve(d->src, d->root, &ks), 0);
+	assert_int_equal(kernel_source_resolve(d->src, NULL, d->root, &ks), 0);
 	assert_non_null(strstr(ks.identity, " dirty "));
 	kernel_source_free(&ks);
+}
+
+/* Kernel names: debian-<major>.<minor> is a Debian source package. */
+static void kernel_names(void **state)
+{
+	static const char *const bad[] = { "debian-7", "debian-", "debian-6.", "linux-6.1",
+					   "debian-6.1x", "debian-.1" };
+	char *p = kernel_source_package("debian-6.1");
+	size_t i;
+
+	assert_string_equal(p, "linux-source-6.1");
+	free(p);
+	p = kernel_source_package(DEFAULT_KERNEL);
+	assert_string_equal(p, "linux-source-6.12");
+	free(p);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (kernel_source_package(bad[i]))
+			fail_msg("accepted %s", bad[i]);
 }
 
 int main(void)
@@ -157,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(restored_file_gets_a_new_mtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(git_tree_identity, setup, teardown),
+		cmocka_unit_test(kernel_names),
 		cmocka_unit_test_setup_teardown(files_gone_from_the_source_leave_the_worktree,
 						setup, teardown),
 	};

@@ -56,6 +56,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "hwp_fs.h"
 #include "kmsg_find.h"
 

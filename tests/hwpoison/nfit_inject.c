@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "dax_fs.h"
 #include "hwp_util.h"
 

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "pmem_mnt.h"
 
 #define FILE_SIZE	(2 * MiB)
@@ -89,7 +90,7 @@ FIXTURE_SETUP(immut)
 
 	pmem_mnt_setup(_metadata, &self->m, variant->fs,
 		       variant->opts, variant->dax);
-	if (_metadata->exit_code)
+	if (ksft_test_stopped(_metadata))
 		return;
 	fd = pmem_create_sized(self->m.root, "file", FILE_SIZE);
 	ASSERT_LE(0, fd) TH_LOG("creating the file: %s", strerror(-fd));

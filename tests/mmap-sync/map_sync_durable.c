@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "pmem_mnt.h"
 #include "fiemap.h"
 #include "fs_shutdown.h"

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "pmem_mnt.h"
 
 #define MAP_LEN		(2 * MiB)
@@ -152,7 +153,7 @@ FIXTURE_SETUP(fsflags)
 	/* Only a DAX file needs a device with DAX; dax=never works on any. */
 	pmem_mnt_setup(_metadata, &self->m, variant->fs,
 		       variant->opts, variant->dax);
-	if (_metadata->exit_code)
+	if (ksft_test_stopped(_metadata))
 		return;
 	fd = pmem_create_sized(self->m.root, "file", MAP_LEN);
 	ASSERT_LE(0, fd) TH_LOG("creating a 2 MiB file: %s", strerror(-fd));
@@ -285,7 +286,7 @@ FIXTURE_SETUP(vpmem)
 		TH_LOG("precondition: virtio-pmem (%s) supports DAX (ND_REGION_PAGEMAP, drivers/nvdimm/virtio_pmem.c:121), queue/dax gave %d",
 		       dev, ret);
 	pmem_mnt_make(_metadata, &self->m, variant->fs, variant->opts, true);
-	if (_metadata->exit_code)
+	if (ksft_test_stopped(_metadata))
 		return;
 	fd = pmem_create_sized(self->m.root, "file", MAP_LEN);
 	ASSERT_LE(0, fd) TH_LOG("creating a 2 MiB file: %s", strerror(-fd));

@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "pmem_mnt.h"
 
 #define PMD_BYTES	(2 * MiB)
@@ -271,7 +272,7 @@ FIXTURE_SETUP(pmd)
 	int ret, status = 0;
 
 	pmem_mnt_setup(_metadata, m, variant->fs, "dax=always", true);
-	if (_metadata->exit_code)
+	if (ksft_test_stopped(_metadata))
 		return;
 	/*
 	 * pmem_mnt_setup() made a filesystem with default options: make it
@@ -448,7 +449,7 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(pmd) *self,
 	ASSERT_EQ(0, ret) TH_LOG("reading the partition start of %s: %s", self->m.dev,
 				 strerror(-ret));
 	probe_base(_metadata, self, pf);
-	if (_metadata->exit_code)
+	if (ksft_test_stopped(_metadata))
 		return;
 	pf->fd = openat(self->m.root, "file", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	ASSERT_LE(0, pf->fd) TH_LOG("creating the file: %s", strerror(errno));
@@ -548,7 +549,7 @@ TEST_F(pmd, read_fault_2m)
 	unsigned long sum = 0;
 
 	prepare(_metadata, self, variant, &pf);
-	if (_metadata->exit_code)
+	if (ksft_test_stopped(_metadata))
 		goto out;
 	for (i = 0; i < NR_PAGES; i++)
 		for (j = 0; j < WORDS; j++)
@@ -631,7 +632,7 @@ TEST_F(pmd, write_fault_2m)
 	struct pmd_file pf;
 
 	prepare(_metadata, self, variant, &pf);
-	if (!_metadata->exit_code)
+	if (!ksft_test_stopped(_metadata))
 		write_faults(_metadata, variant, &pf, MAP_SHARED, "write");
 	if (pf.fd >= 0)
 		close(pf.fd);
@@ -648,7 +649,7 @@ TEST_F(pmd, map_sync_pmd)
 	struct pmd_file pf;
 
 	prepare(_metadata, self, variant, &pf);
-	if (!_metadata->exit_code)
+	if (!ksft_test_stopped(_metadata))
 		write_faults(_metadata, variant, &pf, MAP_SHARED_VALIDATE | MAP_SYNC,
 			     "MAP_SYNC write");
 	if (pf.fd >= 0)

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "dax_fs.h"
 #include "bare_fixture.h"
 

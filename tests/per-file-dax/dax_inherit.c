@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "fsdax_fixture.h"
 
 #define FILE_SIZE	8192

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "pf_fixture.h"
 
 #define NR_PAGES	4UL

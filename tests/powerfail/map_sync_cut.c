@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "pf_fixture.h"
 #include "fiemap.h"
 

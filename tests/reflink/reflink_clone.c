@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "reflink_fixture.h"
 
 #ifndef MAP_SHARED_VALIDATE

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "reflink_fixture.h"
 
 #define NBLK		4

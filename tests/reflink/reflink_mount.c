@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ksft_compat.h"
 #include "dax_fs.h"
 #include "kmsg_find.h"
 #include "reflink_fs.h"

@@ -13,6 +13,7 @@
 #include "shell.h"
 #include "bisect.h"
 #include "list.h"
+#include "repro.h"
 
 /* Set by SIGINT/SIGTERM; the runner stops its guest and writes what it
  * has. The one piece of global state: a signal handler can reach no
@@ -86,6 +87,10 @@ int main(int argc, char **argv)
 	case CMD_BISECT:
 		catch_signals();
 		ret = bisect_run(&o, &interrupted);
+		break;
+	case CMD_REPRO:
+		catch_signals();
+		ret = repro_run(&o, &interrupted);
 		break;
 	case CMD_BISECT_STEP:
 		catch_signals();

@@ -64,6 +64,7 @@ void options_usage(FILE *f)
 	      "  list           list the tests with a one-line description\n"
 	      "  shell          boot the test guest with a shell on the console\n"
 	      "  bisect         git bisect run in --ksrc between --good and --bad, daxtest as the step\n"
+	      "  repro NAME     run the recipe tests/repro/NAME.recipe: reproduced or not\n"
 	      "\n"
 	      "options:\n"
 	      "  --ksrc DIR          kernel tree to test (default: Debian linux-source-6.12; env KSRC)\n"
@@ -139,6 +140,14 @@ static int parse_command(struct options *o, int argc, char **argv, int *consumed
 		o->command = CMD_BISECT;
 	} else if (!strcmp(cmd, "bisect-step")) {
 		o->command = CMD_BISECT_STEP;
+	} else if (!strcmp(cmd, "repro")) {
+		if (!sub || sub[0] == '-') {
+			log_error("repro needs a recipe name (tests/repro/<name>.recipe)");
+			return -1;
+		}
+		o->command = CMD_REPRO;
+		o->repro = sub;
+		*consumed = 3;
 	} else if (!strcmp(cmd, "kernel") || !strcmp(cmd, "image")) {
 		if (!sub || strcmp(sub, "build")) {
 			log_error("unknown command '%s %s' (did you mean '%s build'?)", cmd,

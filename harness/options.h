@@ -21,6 +21,7 @@ enum command {
 	CMD_SHELL,
 	CMD_BISECT,
 	CMD_BISECT_STEP,
+	CMD_REPRO,
 	CMD_HELP,
 };
 
@@ -30,6 +31,7 @@ struct options {
 	char *cache_dir;
 	const char *ksrc;
 	const char *kernel;		/* --kernel debian-X.Y */
+	const char *repro;		/* daxtest repro NAME */
 	const char *series[MAX_STACKED];
 	size_t nr_series;
 	const char *configs[MAX_STACKED];

@@ -55,6 +55,10 @@ expect_error "unknown kernel name" "--kernel debian-7: expected debian-<major>.<
 	"$daxtest" run --kernel debian-7
 expect_error "a kernel name and a kernel tree" "give one of them" \
 	"$daxtest" run --kernel debian-6.1 --ksrc "$tmp"
+expect_error "repro without a recipe" "repro needs a recipe name" \
+	"$daxtest" repro
+expect_error "repro of an unknown recipe" "no recipe .*/tests/repro/no-such-bug.recipe" \
+	"$daxtest" repro no-such-bug
 expect_error "bisect without its revisions" "bisect needs --ksrc DIR (a git kernel tree), --good REV and --bad REV" \
 	"$daxtest" bisect --ksrc "$tmp"
 expect_error "bisect in a tree without git" "is not a git work tree" \

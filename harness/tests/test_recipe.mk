@@ -1,0 +1,1 @@
+test_recipe_DEPS := recipe strv fsutil log

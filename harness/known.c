@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,22 +102,66 @@ int known_load(struct known *k, const char *project_dir, const char *release)
 	return ret;
 }
 
-static const struct known_entry *find(const struct known *k, const char *name)
+/* The entry for a whole test (no ':' in its glob) or, with sub, for one
+ * of its subtests ("<test glob>:<subtest glob>", matched against
+ * "<test>:<subtest>"). */
+static const struct known_entry *find(const struct known *k, const char *name,
+				      const char *sub)
 {
+	char key[1024];
 	size_t i;
 
-	for (i = 0; i < k->n; i++)
-		if (fnmatch(k->v[i].glob, name, 0) == 0)
+	if (sub)
+		snprintf(key, sizeof(key), "%s:%s", name, sub);
+	for (i = 0; i < k->n; i++) {
+		if (!strchr(k->v[i].glob, ':') == !!sub)
+			continue;
+		if (fnmatch(k->v[i].glob, sub ? key : name, 0) == 0)
 			return &k->v[i];
+	}
 	return NULL;
+}
+
+static bool subtest_failed(enum ktap_status s)
+{
+	return s == KTAP_FAIL || s == KTAP_TIMEOUT || s == KTAP_ERROR;
+}
+
+/* Subtest entries: a failed test whose failed subtests are all known is
+ * a known failure; a test with a known subtest that passed is an XPASS. */
+static const struct known_entry *find_by_subtests(const struct known *k,
+						  const struct test_result *t)
+{
+	const struct known_entry *first = NULL, *e;
+	size_t i;
+
+	for (i = 0; i < t->ktap.nr_tests; i++) {
+		const struct ktap_test *s = &t->ktap.tests[i];
+
+		e = find(k, t->name, s->name);
+		if (t->status == TEST_PASS && e && s->status == KTAP_PASS)
+			return e;
+		if (t->status != TEST_FAIL || !subtest_failed(s->status))
+			continue;
+		if (!e)
+			return NULL;	/* a failure nobody expected */
+		if (!first)
+			first = e;
+	}
+	return first;
 }
 
 void known_apply(const struct known *k, struct test_result *t)
 {
-	const struct known_entry *e = t->name ? find(k, t->name) : NULL;
+	const struct known_entry *e;
 	char *reason;
 
-	if (!e || (t->status != TEST_FAIL && t->status != TEST_PASS))
+	if (!t->name || (t->status != TEST_FAIL && t->status != TEST_PASS))
+		return;
+	e = find(k, t->name, NULL);
+	if (!e)
+		e = find_by_subtests(k, t);
+	if (!e)
 		return;
 	if (t->status == TEST_FAIL)
 		reason = str_printf("known failure: %s (%s)", e->reason,

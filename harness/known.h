@@ -3,7 +3,10 @@
  * Known failures: tests/known/<major>.<minor>.txt names the tests that fail
  * on that kernel and why, one per line: "<glob> <reason>" ('#' starts a
  * comment; the glob matches the test's full name, e.g.
- * "powerfail/reflink_cut/rcut.xfs.map_sync_cow_two_pages@*"). Such a test
+ * "powerfail/reflink_cut/rcut.xfs.map_sync_cow_two_pages@*", or with a
+ * ':' one subtest, "<test glob>:<subtest glob>", e.g.
+ * "hwpoison/badblocks@*:qbb.*.mmap_sigbus": a test fails as expected only
+ * when every subtest that failed is listed). Such a test
  * that fails is reported XFAIL with the reason; one that passes, XPASS,
  * which fails the run (as in kselftest) until the entry goes. Timeouts
  * and crashes are never expected.

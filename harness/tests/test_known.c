@@ -65,11 +65,55 @@ static void fail_becomes_xfail_pass_becomes_xpass(void **state)
 	known_free(&k);
 }
 
+static void set_subtests(struct test_result *t, const char *const *names,
+			 const enum ktap_status *st, size_t n)
+{
+	size_t i;
+
+	t->ktap.tests = calloc(n, sizeof(*t->ktap.tests));
+	assert_non_null(t->ktap.tests);
+	t->ktap.nr_tests = n;
+	for (i = 0; i < n; i++) {
+		t->ktap.tests[i].name = strdup(names[i]);
+		t->ktap.tests[i].status = st[i];
+	}
+}
+
+/* Subtest entries: XFAIL only when every failed subtest is listed. */
+static void subtest_entries(void **state)
+{
+	static const char *const names[] = { "qbb.xfs.pread_eio", "qbb.xfs.mmap_sigbus",
+					     "qbb.ext4.mmap_sigbus" };
+	static const enum ktap_status one_bad[] = { KTAP_PASS, KTAP_FAIL, KTAP_FAIL };
+	static const enum ktap_status two_bad[] = { KTAP_FAIL, KTAP_FAIL, KTAP_PASS };
+	static const enum ktap_status all_good[] = { KTAP_PASS, KTAP_PASS, KTAP_PASS };
+	struct known k = { 0 };
+	struct test_result a = { .name = strdup("hwpoison/badblocks@map=mem"), .status = TEST_FAIL };
+	struct test_result b = { .name = strdup("hwpoison/badblocks@map=mem"), .status = TEST_FAIL };
+	struct test_result c = { .name = strdup("hwpoison/badblocks@map=mem"), .status = TEST_PASS };
+
+	assert_int_equal(known_parse(&k, "hwpoison/badblocks@*:qbb.*.mmap_sigbus BUS_ADRERR\n", "k"), 0);
+	set_subtests(&a, names, one_bad, 3);
+	set_subtests(&b, names, two_bad, 3);
+	set_subtests(&c, names, all_good, 3);
+	known_apply(&k, &a);
+	assert_int_equal(a.status, TEST_XFAIL);
+	known_apply(&k, &b);
+	assert_int_equal(b.status, TEST_FAIL);	/* pread_eio was not expected to fail */
+	known_apply(&k, &c);
+	assert_int_equal(c.status, TEST_XPASS);
+	test_result_free(&a);
+	test_result_free(&b);
+	test_result_free(&c);
+	known_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_globs_and_reasons),
 		cmocka_unit_test(fail_becomes_xfail_pass_becomes_xpass),
+		cmocka_unit_test(subtest_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

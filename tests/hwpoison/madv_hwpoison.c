@@ -511,14 +511,15 @@ TEST_F(madv, hwpoison_early_kill)
 
 /*
  * D22: MADV_HWPOISON on a reflinked page (XFS, rmapbt=1) through the
- * original: its mapper gets BUS_MCEERR_AR; the clone's mappers, with or
- * without PR_MCE_KILL_EARLY, get no signal on 6.12.117 and read the page
- * again afterwards. That is what the guest does (the same with the roles
- * of original and clone swapped); reading xfs_dax_notify_ddev_failure()
- * (fs/xfs/xfs_notify_failure.c:268-296, :108) one would expect the
- * clone's rmap record to reach mf_dax_kill_procs() and its early-kill
- * mapper to get BUS_MCEERR_AO: not explained yet, so a change either way
- * fails here.
+ * original: its mapper gets BUS_MCEERR_AR (checked in
+ * poison_with_mappers()); the clone's mapper without PR_MCE_KILL_EARLY
+ * gets nothing and reads the page again afterwards. The clone's
+ * early-kill mapper got BUS_MCEERR_AO at its own address in some runs on
+ * 6.12.117 and nothing in others: xfs_dax_notify_ddev_failure()
+ * (fs/xfs/xfs_notify_failure.c:268-296, :108) should reach the clone's
+ * rmap owner every time, so the missing signal looks like a race (not
+ * explained yet). What is asserted is what holds either way: never an
+ * action-required signal, never another address or a huge-page lsb.
  */
 TEST_F(madv, hwpoison_reflinked)
 {
@@ -526,7 +527,7 @@ TEST_F(madv, hwpoison_reflinked)
 	struct mapper *m[N_MAPPERS] = { NULL };
 	struct fiemap_at a, b;
 	struct hwp_sigbus *sb;
-	int clone, ret, i;
+	int clone, ret;
 
 	clone = openat(f->root, "clone", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	ASSERT_LE(0, clone) TH_LOG("creating the clone: %s", strerror(errno));
@@ -550,12 +551,19 @@ TEST_F(madv, hwpoison_reflinked)
 	if (!m[0] || !m[1])
 		return;
 
-	for (i = 0; i < N_MAPPERS; i++) {
-		EXPECT_EQ(0, m[i]->sb.count)
-			TH_LOG("the clone's %s mapper got %d SIGBUS (%s, si_addr %p, its page at %p, lsb %d); 6.12.117 sent none to the clone's mappers when the original's page was poisoned: the kernel changed how it notifies the other owners of a shared block (xfs_notify_failure.c:108, mm/memory-failure.c:1838-1870)",
-			       i ? "non-early" : "early-kill", m[i]->sb.count,
-			       hwp_si_code_name(m[i]->sb.code), m[i]->sb.addr,
-			       (char *)m[i]->sb.base + SHARED_PAGE * HWP_PAGE, m[i]->sb.lsb);
+	EXPECT_EQ(0, m[1]->sb.count)
+		TH_LOG("the clone's mapper without early kill got %d SIGBUS (%s), expected none: task_early_kill() finds no PF_MCE_EARLY thread (mm/memory-failure.c:564-600)",
+		       m[1]->sb.count, hwp_si_code_name(m[1]->sb.code));
+	TH_LOG("the clone's early-kill mapper got %d SIGBUS (%s, si_addr %p, its page at %p, lsb %d)",
+	       m[0]->sb.count, hwp_si_code_name(m[0]->sb.code), m[0]->sb.addr,
+	       (char *)m[0]->sb.base + SHARED_PAGE * HWP_PAGE, m[0]->sb.lsb);
+	EXPECT_GE(1, m[0]->sb.count) TH_LOG("more than one SIGBUS for one poisoned page");
+	if (m[0]->sb.count) {
+		EXPECT_EQ(BUS_MCEERR_AO, m[0]->sb.code)
+			TH_LOG("the clone's early-kill mapper is not the poisoning task: expected BUS_MCEERR_AO (mm/memory-failure.c:369)");
+		EXPECT_EQ((char *)m[0]->sb.base + SHARED_PAGE * HWP_PAGE, (char *)m[0]->sb.addr)
+			TH_LOG("si_addr must be the clone mapper's own page");
+		EXPECT_EQ(12, m[0]->sb.lsb) TH_LOG("a PTE mapping: lsb 12");
 	}
 	munmap(m[0], HWP_PAGE);
 	munmap(m[1], HWP_PAGE);

@@ -37,7 +37,7 @@ void report_test_totals(const struct test_result *test, struct report_totals *t)
 	t->skipped += c.skipped;
 	/* A known failure (tests/known/): its failed leaves are expected. */
 	if (test->status == TEST_XFAIL)
-		t->xfailed += failed;
+		t->xfailed += failed ? failed : 1;	/* or the program as a whole */
 	else
 		t->failed += failed;
 	if (!failed && test_status_failed(test->status))

@@ -104,18 +104,9 @@ static inline unsigned long long hwp_sector(const struct hwp_fs *f, unsigned int
 static inline int hwp_pmem_wrapped(void)
 {
 	char buf[32];
-	ssize_t n;
-	int fd;
+	ssize_t n = hwp_read_small("/sys/module/nd_pmem/taint", buf, sizeof(buf));
 
-	fd = open("/sys/module/nd_pmem/taint", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return strchr(buf, 'O') != NULL;
+	return n < 0 ? (int)n : strchr(buf, 'O') != NULL;
 }
 
 /*

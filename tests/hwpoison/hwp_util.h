@@ -36,6 +36,25 @@
 #define BUS_MCEERR_AO	5
 #endif
 
+/* Reads a small procfs or sysfs file into buf, NUL-terminated: its
+ * length, or -errno. */
+static inline ssize_t hwp_read_small(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
 /* execvp(), then the sbin directories a minimal PATH may lack. */
 static inline void hwp_exec(char *const argv[])
 {

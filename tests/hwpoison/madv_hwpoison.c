@@ -369,17 +369,10 @@ static int wait_byte(int fd)
 static int sysctl_early_kill(void)
 {
 	char buf[16];
-	ssize_t n;
-	int fd;
+	ssize_t n = hwp_read_small("/proc/sys/vm/memory_failure_early_kill", buf, sizeof(buf));
 
-	fd = open("/proc/sys/vm/memory_failure_early_kill", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
+		return n < 0 ? (int)n : -EIO;
 	return atoi(buf);
 }
 

@@ -73,19 +73,9 @@ FIXTURE_VARIANT_ADD(nfit, fsdax) {
 /* 1 if the sysfs file path contains c, 0 if not, -errno. */
 static int file_has_char(const char *path, char c, char *buf, size_t len)
 {
-	ssize_t n;
-	int fd;
+	ssize_t n = hwp_read_small(path, buf, len);
 
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return strchr(buf, c) != NULL;
+	return n < 0 ? (int)n : strchr(buf, c) != NULL;
 }
 
 FIXTURE_SETUP(nfit)

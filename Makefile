@@ -20,7 +20,7 @@ CFLAGS_BASE	:= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS		?= -O2 -g
 HARNESS_CFLAGS	:= $(CFLAGS_BASE) -Iguest
-HARNESS_LIBS	:= -ljson-c -lcrypto
+HARNESS_LIBS	:= -ljson-c -lcrypto -pthread
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 HARNESS_SRCS	:= $(filter-out harness/main.c,$(wildcard harness/*.c))

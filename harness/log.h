@@ -16,5 +16,8 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_verbose(bool verbose);
 void log_set_quiet(bool quiet);
+/* hide() before and show() after each message (a live progress line);
+ * NULLs to stop. */
+void log_set_hooks(void (*hide)(void *), void (*show)(void *), void *arg);
 
 #endif /* DAXTEST_LOG_H */

@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "build-jobs", required_argument, NULL, OPT_BUILD_JOBS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "mem", required_argument, NULL, OPT_MEM },
 	{ "nvdimms", required_argument, NULL, OPT_NVDIMMS },
 	{ "nvdimm-size", required_argument, NULL, OPT_NVDIMM_SIZE },
@@ -80,7 +81,9 @@ void options_usage(FILE *f)
 	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
 	      "  --accel auto|kvm|tcg  accelerator (default auto: KVM only if a probe guest runs)\n"
 	      "  --timeout SECONDS   per-test timeout instead of each area's settings file\n"
-	      "  --cpus N --mem MiB  guest size (default 2 CPUs, 1024 MiB)\n"
+	      "  -j, --jobs N        guests in parallel, each with its own backing files\n"
+	      "                      (default: one per core)\n"
+	      "  --cpus N --mem MiB  guest size (default 2 CPUs, 1 with -j > 1 on 2 cores; 1024 MiB)\n"
 	      "  --nvdimms N --nvdimm-size MiB  emulated NVDIMMs (default 2 x 1024 MiB)\n"
 	      "  --build-jobs N      make -j for the kernel build (default cores + 1)\n"
 	      "  --rebuild           ignore the cached kernel and image\n"
@@ -222,7 +225,10 @@ static int parse_one(struct options *o, int c, const char *arg)
 		return -1;
 	case OPT_BUILD_JOBS: return parse_uint(arg, "build-jobs", 1, 256, &o->build_jobs);
 	case OPT_TIMEOUT: return parse_uint(arg, "timeout", 1, 86400, &o->timeout_s);
-	case OPT_CPUS: return parse_uint(arg, "cpus", 1, 64, &o->cpus);
+	case OPT_CPUS:
+		o->cpus_given = true;
+		return parse_uint(arg, "cpus", 1, 64, &o->cpus);
+	case 'j': return parse_uint(arg, "jobs", 1, 64, &o->jobs);
 	case OPT_MEM: return parse_uint(arg, "mem", 256, 65536, &o->mem_mb);
 	case OPT_NVDIMMS: return parse_uint(arg, "nvdimms", 1, 8, &o->nr_nvdimms);
 	case OPT_NVDIMM_SIZE:
@@ -272,7 +278,7 @@ int options_parse(struct options *o, int argc, char **argv)
 		return 0;
 	opterr = 0;
 	optind = consumed;
-	while ((c = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":vhj:", long_opts, NULL)) != -1) {
 		if (c == '?') {
 			log_error("unknown option '%s' (daxtest help lists them)", argv[optind - 1]);
 			return -1;

@@ -45,6 +45,8 @@ struct options {
 	unsigned int build_jobs;	/* 0: cores + 1 */
 	unsigned int timeout_s;		/* 0: each area's settings */
 	unsigned int cpus;
+	bool cpus_given;
+	unsigned int jobs;		/* run -j: parallel guests; 0: one per core */
 	unsigned int mem_mb;
 	unsigned int nr_nvdimms;
 	unsigned int iterations;	/* of each random power-cut case */

@@ -1,0 +1,1 @@
+test_progress_DEPS := progress clock

@@ -1,0 +1,1 @@
+test_shard_DEPS := shard

@@ -31,6 +31,14 @@ run_total=$(seconds "$daxtest" run --results "$results")
 boot=$(sed -n 's/.*"boot_seconds": *\([0-9.]*\).*/\1/p' "$results"/latest/results.json | head -1)
 total=$(sed -n 's/.*"total_seconds": *\([0-9.]*\).*/\1/p' "$results"/latest/results.json | head -1)
 
+# Parallel guests: the full matrix with one guest, then with one per
+# core (same seed, so the same random cuts).
+full_j1=$(seconds "$daxtest" run --matrix full --seed 1 -j 1 --results "$results")
+full_j1_status=$(grep -E "^(passed|failed)=" "$results"/latest/summary.txt | tr "\n" " ")
+cores=$(nproc)
+full_jn=$(seconds "$daxtest" run --matrix full --seed 1 -j "$cores" --results "$results")
+full_jn_status=$(grep -E "^(passed|failed)=" "$results"/latest/summary.txt | tr "\n" " ")
+
 printf '%-40s %10s\n' "stage" "value"
 printf '%-40s %10.2f s\n' "kernel build, cached (no work)" "$kernel_cached"
 printf '%-40s %10.2f s\n' "image build, cached (hash inputs)" "$image_cached"
@@ -39,3 +47,6 @@ printf '%-40s %10.1f MiB\n' "image size (lz4 cpio)" "$(echo "$image_size / 10485
 printf '%-40s %10.2f s\n' "boot: QEMU start to first test" "${boot:-0}"
 printf '%-40s %10.2f s\n' "daxtest run, warm caches (total)" "$run_total"
 printf '%-40s %10.2f s\n' "  of which in the runner" "${total:-0}"
+printf '%-40s %10.2f s  %s\n' "full matrix, -j 1" "$full_j1" "${full_j1_status:-?}"
+printf '%-40s %10.2f s  %s\n' "full matrix, -j $cores" "$full_jn" "${full_jn_status:-?}"
+printf '%-40s %10.2f x  (target >= 1.6 on 2 cores)\n' "  speed-up" "$(echo "$full_j1 / $full_jn" | bc -l)"

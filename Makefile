@@ -11,6 +11,7 @@
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
 #            MATRIX=quick|full (tests/matrix; default quick)
+#            J=N (guests in parallel; default one per core)
 #            KERNELS="debian-6.1 debian-6.12" (make check: each, then a table)
 #            DAXTEST_ARGS="extra daxtest run arguments"
 
@@ -36,7 +37,7 @@ DAXTEST		:= $(BUILD)/daxtest
 AGENT		:= $(BUILD)/guest/daxtest-agent
 RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(PATCHES),--patches $(PATCHES)) \
 		   $(if $(TESTS),--tests '$(TESTS)') $(if $(MATRIX),--matrix $(MATRIX)) \
-		   $(DAXTEST_ARGS)
+		   $(if $(J),-j $(J)) $(DAXTEST_ARGS)
 
 .PHONY: all deps kernel image check test unit bench mutants clean
 all: $(DAXTEST) $(AGENT)

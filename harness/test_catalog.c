@@ -110,17 +110,30 @@ static char *settings_value(const char *text, const char *key)
 	return NULL;
 }
 
+/* "key=1" in settings text. */
+static bool settings_flag(const char *text, const char *key)
+{
+	char *v = settings_value(text, key);
+	bool set = v && !strcmp(v, "1");
+
+	free(v);
+	return set;
+}
+
 /* The area's settings: kselftest's timeout=, and daxtest's guest=own
  * (each program runs in a guest of its own: it leaves the guest in a
- * state later tests must not see, such as poisoned memory). */
+ * state later tests must not see, such as poisoned memory), powerfail=1
+ * and fixture=1 (misbehaving programs that test daxtest itself: run only
+ * when --tests names the area). */
 static void area_settings(const char *area_dir, unsigned int *timeout, bool *own_guest,
-			  bool *powerfail)
+			  bool *powerfail, bool *fixture)
 {
 	char *path = path_join(area_dir, "settings"), *text = NULL, *v;
 
 	*timeout = TEST_DEFAULT_TIMEOUT;
 	*own_guest = false;
 	*powerfail = false;
+	*fixture = false;
 	if (!path || read_file(path, &text, NULL) != 0)
 		goto out;
 	v = settings_value(text, "timeout");
@@ -136,11 +149,8 @@ static void area_settings(const char *area_dir, unsigned int *timeout, bool *own
 		*own_guest = !strcmp(v, "own");
 		free(v);
 	}
-	v = settings_value(text, "powerfail");
-	if (v) {
-		*powerfail = !strcmp(v, "1");
-		free(v);
-	}
+	*powerfail = settings_flag(text, "powerfail");
+	*fixture = settings_flag(text, "fixture");
 out:
 	free(path);
 	free(text);
@@ -151,13 +161,13 @@ static int add_area(struct test_catalog *c, const char *area_dir)
 	char *makefile = path_join(area_dir, "Makefile"), **progs = NULL;
 	const char *area = strrchr(area_dir, '/') + 1;
 	unsigned int timeout;
-	bool own_guest, powerfail;
+	bool own_guest, powerfail, fixture;
 	size_t nr = 0, i;
 	int ret;
 
 	if (!makefile)
 		return -1;
-	area_settings(area_dir, &timeout, &own_guest, &powerfail);
+	area_settings(area_dir, &timeout, &own_guest, &powerfail, &fixture);
 	ret = makefile_programs(makefile, &progs, &nr);
 	free(makefile);
 	if (ret < 0) {
@@ -179,6 +189,7 @@ static int add_area(struct test_catalog *c, const char *area_dir)
 		c->tests[c->nr].timeout_s = timeout;
 		c->tests[c->nr].own_guest = own_guest;
 		c->tests[c->nr].powerfail = powerfail;
+		c->tests[c->nr].fixture = fixture;
 		c->nr++;
 		if (!c->tests[c->nr - 1].name || !c->tests[c->nr - 1].program) {
 			ret = -1;
@@ -266,6 +277,7 @@ static int add_expanded(struct expansion *e, const struct test_def *t, const cha
 	d->timeout_s = t->timeout_s;
 	d->own_guest = t->own_guest;
 	d->powerfail = t->powerfail;
+	d->fixture = t->fixture;
 	d->random_cut = random_cut;
 	d->iteration = iteration;
 	if (!d->name || !d->program || !d->cell || (t->description && !d->description) ||
@@ -380,15 +392,40 @@ int test_catalog_expand(struct test_catalog *c, const char *project_dir,
 	return 0;
 }
 
+/* The pattern names t's area literally: "fixtures/..." or "fixtures". */
+static bool names_area(const struct test_def *t, const char *glob_pat)
+{
+	size_t n = strcspn(t->program, "/");
+
+	return !strncmp(glob_pat, t->program, n) && (glob_pat[n] == '/' || !glob_pat[n]);
+}
+
+/* A fixture area's tests match only a pattern that names the area. */
 static bool test_matches(const struct test_def *t, const char *glob_pat)
 {
 	const char *slash = strchr(t->program, '/');
 	char area[256];
 
+	if (t->fixture && !names_area(t, glob_pat))
+		return false;
 	if (fnmatch(glob_pat, t->program, 0) == 0)
 		return true;
 	snprintf(area, sizeof(area), "%.*s", (int)(slash - t->program), t->program);
 	return fnmatch(glob_pat, area, 0) == 0;
+}
+
+/* No patterns: everything but the fixtures. */
+static void drop_fixtures(struct test_catalog *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nr; i++) {
+		if (!c->tests[i].fixture)
+			c->tests[n++] = c->tests[i];
+		else
+			test_def_free(&c->tests[i]);
+	}
+	c->nr = n;
 }
 
 int test_catalog_filter(struct test_catalog *c, const char *patterns)
@@ -398,8 +435,10 @@ int test_catalog_filter(struct test_catalog *c, const char *patterns)
 	size_t i, n = 0;
 	int ret = 0;
 
-	if (!patterns || !*patterns)
+	if (!patterns || !*patterns) {
+		drop_fixtures(c);
 		return 0;
+	}
 	copy = strdup(patterns);
 	keep = calloc(c->nr + 1, sizeof(*keep));
 	if (!copy || !keep) {

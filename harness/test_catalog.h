@@ -6,7 +6,9 @@
  * "timeout=" in the area's settings file (kselftest's default 45 s);
  * "guest=own" there runs each of the area's programs in a guest of its own,
  * "powerfail=1" runs each of its test cases in a prepare and a verify phase
- * with a power cut between them (tests/common/powerfail.h).
+ * with a power cut between them (tests/common/powerfail.h); "fixture=1"
+ * marks an area of misbehaving programs that test daxtest itself, run
+ * only when --tests names the area.
  */
 #ifndef DAXTEST_TEST_CATALOG_H
 #define DAXTEST_TEST_CATALOG_H
@@ -28,6 +30,7 @@ struct test_def {
 	unsigned int timeout_s;
 	bool own_guest;		/* settings "guest=own": alone in a fresh guest */
 	bool powerfail;		/* settings "powerfail=1": cases run in two phases */
+	bool fixture;		/* settings "fixture=1": only when --tests names its area */
 	/* Once expanded, for a power-fail case: */
 	char *run;		/* kselftest -r "<fixture>.<variant>.<test>" */
 	bool random_cut;	/* a "random_" case: cut after a random delay */
@@ -42,8 +45,10 @@ struct test_catalog {
 /* Reads every area under <project>/tests. 0, or -1 after logging. */
 int test_catalog_load(struct test_catalog *c, const char *project_dir);
 /* Keeps the tests matching any of the comma-separated globs in patterns
- * (matched against "<area>/<program>" and "<area>"). A glob that
- * matches nothing logs its name and returns -1. */
+ * (matched against "<area>/<program>" and "<area>"); a fixture area's
+ * tests only when a glob names the area literally, and none when
+ * patterns is empty. A glob that matches nothing logs its name and
+ * returns -1. */
 int test_catalog_filter(struct test_catalog *c, const char *patterns);
 /*
  * Replaces every program by one test per matrix cell, in program order,

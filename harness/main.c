@@ -14,6 +14,7 @@
 #include "bisect.h"
 #include "list.h"
 #include "repro.h"
+#include "report.h"
 
 /* Set by SIGINT/SIGTERM; the runner stops its guest and writes what it
  * has. The one piece of global state: a signal handler can reach no
@@ -91,6 +92,9 @@ int main(int argc, char **argv)
 	case CMD_REPRO:
 		catch_signals();
 		ret = repro_run(&o, &interrupted);
+		break;
+	case CMD_REPORT:
+		ret = report_rerender(o.report_dir) < 0 ? 2 : 0;
 		break;
 	case CMD_BISECT_STEP:
 		catch_signals();

@@ -66,6 +66,7 @@ void options_usage(FILE *f)
 	      "  shell          boot the test guest with a shell on the console\n"
 	      "  bisect         git bisect run in --ksrc between --good and --bad, daxtest as the step\n"
 	      "  repro NAME     run the recipe tests/repro/NAME.recipe: reproduced or not\n"
+	      "  report DIR     write DIR/report.html again from DIR/results.json\n"
 	      "\n"
 	      "options:\n"
 	      "  --ksrc DIR          kernel tree to test (default: Debian linux-source-6.12; env KSRC)\n"
@@ -150,6 +151,14 @@ static int parse_command(struct options *o, int argc, char **argv, int *consumed
 		}
 		o->command = CMD_REPRO;
 		o->repro = sub;
+		*consumed = 3;
+	} else if (!strcmp(cmd, "report")) {
+		if (!sub || sub[0] == '-') {
+			log_error("report needs a results directory (results/<run-id>)");
+			return -1;
+		}
+		o->command = CMD_REPORT;
+		o->report_dir = sub;
 		*consumed = 3;
 	} else if (!strcmp(cmd, "kernel") || !strcmp(cmd, "image")) {
 		if (!sub || strcmp(sub, "build")) {

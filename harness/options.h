@@ -22,6 +22,7 @@ enum command {
 	CMD_BISECT,
 	CMD_BISECT_STEP,
 	CMD_REPRO,
+	CMD_REPORT,
 	CMD_HELP,
 };
 
@@ -32,6 +33,7 @@ struct options {
 	const char *ksrc;
 	const char *kernel;		/* --kernel debian-X.Y */
 	const char *repro;		/* daxtest repro NAME */
+	const char *report_dir;		/* daxtest report DIR */
 	const char *series[MAX_STACKED];
 	size_t nr_series;
 	const char *configs[MAX_STACKED];

@@ -4,15 +4,16 @@
  *
  *	{ "run_id", "kernel_release", "kernel_source", "accel",
  *	  "boot_seconds", "total_seconds", "infra_error",
- *	  "totals": { "passed", "failed", "skipped" },
+ *	  "totals": { "passed", "failed", "skipped", "xfailed" },
  *	  "findings": [ finding... ],		kernel problems outside tests
  *	  "tests": [ { "name", "status", "reason", "exit_code", "signal",
  *		       "seconds", "subtests", "dmesg", "findings",
- *		       "ktap_errors" } ] }
+ *		       "ktap_errors", "ktap_trailing" } ] }
  *	subtest: { "name", "status", "directive", "diag"[, "subtests"] }
  *	finding: { "kind", "title", "lines" }
  *
  * Absent strings are null. Text from the guest is cleaned to valid UTF-8.
+ * report_json_read.c reads it back (daxtest report).
  */
 #include <errno.h>
 #include <math.h>
@@ -189,7 +190,8 @@ static struct json_object *test_new(const struct test_result *t)
 	    add_value(o, "subtests", subtests_new(t->ktap.tests, t->ktap.nr_tests)) ||
 	    add_value(o, "dmesg", strings_new(t->dmesg, t->nr_dmesg)) ||
 	    add_value(o, "findings", findings_new(t->findings, t->nr_findings)) ||
-	    add_value(o, "ktap_errors", strings_new(t->ktap.errors, t->ktap.nr_errors))) {
+	    add_value(o, "ktap_errors", strings_new(t->ktap.errors, t->ktap.nr_errors)) ||
+	    add_value(o, "ktap_trailing", strings_new(t->ktap.trailing, t->ktap.nr_trailing))) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -212,7 +214,8 @@ static struct json_object *totals_new(const struct run_report *r)
 		return NULL;
 	if (add_value(o, "passed", json_object_new_int64(t.passed)) ||
 	    add_value(o, "failed", json_object_new_int64(t.failed)) ||
-	    add_value(o, "skipped", json_object_new_int64(t.skipped))) {
+	    add_value(o, "skipped", json_object_new_int64(t.skipped)) ||
+	    add_value(o, "xfailed", json_object_new_int64(t.xfailed))) {
 		json_object_put(o);
 		return NULL;
 	}

@@ -87,11 +87,12 @@ int results_dir_write_reports(const struct results_dir *d, const struct run_repo
 {
 	char *json = path_join(d->path, "results.json");
 	char *xml = path_join(d->path, "results.xml");
+	char *html = path_join(d->path, "report.html");
 	char *summary = path_join(d->path, "summary.txt"), *text = NULL;
 	struct report_totals t;
 	int ret = -1;
 
-	if (!json || !xml || !summary)
+	if (!json || !xml || !html || !summary)
 		goto out;
 	report_totals(r, &t);
 	text = str_printf("passed=%u\nfailed=%u\nskipped=%u\nxfailed=%u\ninfra_error=%s\n",
@@ -100,6 +101,7 @@ int results_dir_write_reports(const struct results_dir *d, const struct run_repo
 	if (!text)
 		goto out;
 	if (report_json_write(json, r) < 0 || report_junit_write(xml, r) < 0 ||
+	    report_html_write(html, r) < 0 ||
 	    write_file_atomic(summary, text, strlen(text), 0644) < 0) {
 		log_error("cannot write the reports in %s", d->path);
 		goto out;
@@ -108,6 +110,7 @@ int results_dir_write_reports(const struct results_dir *d, const struct run_repo
 out:
 	free(json);
 	free(xml);
+	free(html);
 	free(summary);
 	free(text);
 	return ret;

@@ -2,7 +2,8 @@
 /*
  * results/<run-id>/: console.log, qemu.log, tests/<area>/<program>.log
  * (the test's output) and .dmesg (kernel log while it ran), results.json,
- * results.xml (JUnit) and summary.txt; results/latest points at it.
+ * results.xml (JUnit), report.html and summary.txt; results/latest
+ * points at it.
  */
 #ifndef DAXTEST_RESULTS_DIR_H
 #define DAXTEST_RESULTS_DIR_H

@@ -13,6 +13,7 @@ patch rsync git lz4
 busybox-static ndctl daxctl xfsprogs e2fsprogs
 libjson-c-dev libcmocka-dev
 python3-yaml
+chromium
 "
 
 # KERNELS="debian-6.1 ...": their Debian source packages too.

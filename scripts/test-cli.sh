@@ -59,6 +59,14 @@ expect_error "repro without a recipe" "repro needs a recipe name" \
 	"$daxtest" repro
 expect_error "repro of an unknown recipe" "no recipe .*/tests/repro/no-such-bug.recipe" \
 	"$daxtest" repro no-such-bug
+expect_error "report without a directory" "report needs a results directory" \
+	"$daxtest" report
+expect_error "report of a directory without results.json" "has no results.json" \
+	"$daxtest" report "$tmp"
+printf '{"tests": [{"name": "a", "status": "bogus"}]}' > "$tmp/results.json"
+expect_error "report of a malformed results.json" "results.json: tests\[0\]: status is not a test status" \
+	"$daxtest" report "$tmp"
+rm -f "$tmp/results.json"
 expect_error "bisect without its revisions" "bisect needs --ksrc DIR (a git kernel tree), --good REV and --bad REV" \
 	"$daxtest" bisect --ksrc "$tmp"
 expect_error "bisect in a tree without git" "is not a git work tree" \

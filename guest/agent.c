@@ -213,12 +213,27 @@ static void swept(const char *target, int error, void *arg)
 		port_log(&c->a->port, "unmounted %s, left mounted by %s", target, c->t->name);
 }
 
-static void killed(int pid, const char *comm, void *arg)
+static void killed(int pid, const char *comm, char state, void *arg)
 {
 	struct test_ctx *c = arg;
 
 	port_log(&c->a->port, "killed process %d (%s), left running by %s", pid, comm,
 		 c->t->name);
+}
+
+/* A process that survived SIGKILL: a line in the test's own output, so
+ * its log and KTAP diagnostics say why the guest was given up. */
+static void stuck(int pid, const char *comm, char state, void *arg)
+{
+	struct test_ctx *c = arg;
+	char line[200], head[32];
+	int n;
+
+	n = snprintf(line, sizeof(line),
+		     "# daxtest-agent: process %d (%s) survived SIGKILL in state %c: stuck in the kernel",
+		     pid, comm, state);
+	snprintf(head, sizeof(head), "out %u ", c->t->index);
+	port_text(&c->a->port, head, line, n < 0 ? 0 : (size_t)n);
 }
 
 static int dmesg_line(const char *line, size_t len, void *arg)
@@ -312,7 +327,7 @@ static void run_one(struct agent *a, const struct plan_test *t)
 	struct kmsg_reader k = { .fd = -1 };
 	struct test_outcome o;
 	char err[1024], head[32];
-	int ret, leftovers;
+	int ret, leftovers, stuck_nr = 0;
 
 	mark(a, "begin", t);
 	if (kmsg_open_at_end(&k) < 0)
@@ -327,8 +342,10 @@ static void run_one(struct agent *a, const struct plan_test *t)
 	leftovers = procs_kill_leftovers(killed, &c);
 	if (leftovers < 0)
 		port_log(&a->port, "cannot read /proc: %s", strerror(errno));
-	else if (leftovers)
+	else if (leftovers) {
 		reap_orphans(LEFTOVER_WAIT_MS);
+		stuck_nr = procs_list(stuck, &c);
+	}
 	if (mounts_sweep("/tmp/", swept, &c) < 0)
 		port_log(&a->port, "cannot read /proc/self/mounts: %s", strerror(errno));
 	send_dmesg(&c, &k);
@@ -337,6 +354,9 @@ static void run_one(struct agent *a, const struct plan_test *t)
 	mark(a, "end", t);
 	if (ret < 0)
 		fatal(a, "%s", err);
+	if (stuck_nr > 0)
+		fatal(a, "%s left %d process(es) stuck in the kernel after SIGKILL: this guest cannot run more tests",
+		      t->name, stuck_nr);
 }
 
 int main(void)

@@ -3,6 +3,7 @@
  * procs.c - kill what a test left running
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,10 @@ static int proc_stat(int pid, char *comm, size_t size, char *state, unsigned lon
 	return 0;
 }
 
-int procs_kill_leftovers(void (*fn)(int pid, const char *comm, void *arg), void *arg)
+/* Calls fn for every live process but the agent and kernel threads,
+ * after sending it SIGKILL when kill is set. */
+static int walk(bool kill_them, void (*fn)(int pid, const char *comm, char state, void *arg),
+		void *arg)
 {
 	pid_t self = getpid();
 	struct dirent *de;
@@ -63,11 +67,21 @@ int procs_kill_leftovers(void (*fn)(int pid, const char *comm, void *arg), void 
 		/* Kernel threads cannot be killed; zombies are dead already. */
 		if ((flags & PF_KTHREAD) || state == 'Z' || state == 'X')
 			continue;
-		if (kill(pid, SIGKILL) < 0)
+		if (kill_them && kill(pid, SIGKILL) < 0)
 			continue;
-		fn(pid, comm, arg);
+		fn(pid, comm, state, arg);
 		nr++;
 	}
 	closedir(dir);
 	return nr;
+}
+
+int procs_kill_leftovers(void (*fn)(int pid, const char *comm, char state, void *arg), void *arg)
+{
+	return walk(true, fn, arg);
+}
+
+int procs_list(void (*fn)(int pid, const char *comm, char state, void *arg), void *arg)
+{
+	return walk(false, fn, arg);
 }

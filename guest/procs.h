@@ -7,8 +7,11 @@
 #define DAXTEST_GUEST_PROCS_H
 
 /* Sends SIGKILL to every live process but the agent and kernel threads, and
- * calls fn for each with its pid and command name. Returns how many, or
- * -1 when /proc cannot be read. */
-int procs_kill_leftovers(void (*fn)(int pid, const char *comm, void *arg), void *arg);
+ * calls fn for each with its pid, command name and state. Returns how
+ * many, or -1 when /proc cannot be read. */
+int procs_kill_leftovers(void (*fn)(int pid, const char *comm, char state, void *arg), void *arg);
+/* The same without the kill: after the leftovers were killed and given
+ * time to die, what is still listed is stuck in the kernel. */
+int procs_list(void (*fn)(int pid, const char *comm, char state, void *arg), void *arg);
 
 #endif /* DAXTEST_GUEST_PROCS_H */

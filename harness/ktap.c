@@ -42,6 +42,7 @@ struct parser {
 	int depth;		/* open levels; levels[0] is the top */
 	size_t lineno;
 	size_t nr_errors;	/* counting the ones not kept */
+	bool disordered;	/* see disorder() */
 	struct lines errors;
 };
 
@@ -176,6 +177,10 @@ static int add_error(struct parser *p, const char *fmt, ...)
 	va_end(ap);
 	return lines_push(&p->errors, ret < 0 ? NULL : msg);
 }
+
+/* An error no real harness makes (results out of order, a second plan):
+ * the results cannot be believed, not just incomplete. */
+#define disorder(p, ...) ((p)->disordered = true, add_error((p), __VA_ARGS__))
 
 /* The start of an offending line, for error messages. */
 static void snippet(char *out, size_t size, const char *s)
@@ -389,7 +394,7 @@ static int on_version(struct parser *p, int indent)
 		top->has_version = true;
 		return 0;
 	}
-	return add_error(p, "line %zu: unexpected version line", p->lineno);
+	return disorder(p, "line %zu: unexpected version line", p->lineno);
 }
 
 static int on_plan(struct parser *p, int indent, int n)
@@ -402,7 +407,7 @@ static int on_plan(struct parser *p, int indent, int n)
 		return add_error(p, "line %zu: plan at indentation %d has no open subtest",
 				 p->lineno, indent);
 	if (top->plan >= 0)
-		return add_error(p, "line %zu: second plan line", p->lineno);
+		return disorder(p, "line %zu: second plan line", p->lineno);
 	top->plan = n;
 	return 0;
 }
@@ -463,12 +468,12 @@ static int result_fits(struct parser *p, const struct level *lv,
 
 	if (lv->plan >= 0 && lv->nr_tests >= (size_t)lv->plan) {
 		snippet(quote, sizeof(quote), s);
-		return add_error(p, "line %zu: result after all %d planned results: %s",
+		return disorder(p, "line %zu: result after all %d planned results: %s",
 				 p->lineno, lv->plan, quote);
 	}
 	if ((size_t)r->number != lv->nr_tests + 1) {
 		snippet(quote, sizeof(quote), s);
-		return add_error(p, "line %zu: result %d out of order, expected %zu: %s",
+		return disorder(p, "line %zu: result %d out of order, expected %zu: %s",
 				 p->lineno, r->number, lv->nr_tests + 1, quote);
 	}
 	return 1;
@@ -660,6 +665,7 @@ static void parser_to_doc(struct parser *p, struct ktap_doc *doc)
 	doc->nr_trailing = top->pending.n;
 	doc->errors = p->errors.v;
 	doc->nr_errors = p->errors.n;
+	doc->disordered = p->disordered;
 	memset(top, 0, sizeof(*top));
 	memset(&p->errors, 0, sizeof(p->errors));
 }

@@ -49,6 +49,10 @@ struct ktap_doc {
 	size_t nr_tests;
 	char **errors;		/* what was wrong with the stream */
 	size_t nr_errors;
+	bool disordered;	/* results out of order, after the plan, a
+				 * second plan or version line: not output a
+				 * real harness makes (a truncated stream is
+				 * not disordered) */
 	char **trailing;	/* diagnostics after the last result: where a
 				 * killed program stopped */
 	size_t nr_trailing;

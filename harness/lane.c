@@ -17,7 +17,6 @@
 #include "log.h"
 #include "test_judge.h"
 
-#define BOOT_WATCHDOG_S		60
 #define BETWEEN_TESTS_WATCHDOG_S 120
 #define TEST_GRACE_S		30
 
@@ -257,7 +256,7 @@ static void on_event(const struct agent_event *ev, void *arg)
 	case AGENT_ERROR:
 		free(l->agent_error);
 		l->agent_error = strdup(ev->text);
-		log_error("%sguest agent: %s", l->tag, ev->text);
+		log_info("%sguest agent: %s", l->tag, ev->text);
 		break;
 	case AGENT_BYE:
 		l->bye = true;
@@ -281,7 +280,7 @@ static unsigned int watchdog_s(void *arg)
 	struct lane *l = arg;
 
 	if (!l->hello)
-		return BOOT_WATCHDOG_S;
+		return l->run->o->boot_timeout_s;
 	if (l->current >= 0)
 		return test_timeout(l, (size_t)l->current) + TEST_GRACE_S;
 	return BETWEEN_TESTS_WATCHDOG_S;
@@ -458,6 +457,13 @@ static int after_session(struct lane *l, const struct session_result *s,
 	}
 	if (l->bye && l->current < 0 && l->first + l->ended == l->end)
 		return 0;
+	if (l->agent_error && l->ended && l->current < 0) {
+		/* It gave up the guest after a test (a process stuck in the
+		 * kernel, say): that test's result says so; the rest goes on
+		 * in a fresh guest. */
+		l->first += l->ended;
+		return l->first < l->end ? 1 : 0;
+	}
 	if (l->agent_error) {
 		snprintf(msg, sizeof(msg), "%sguest agent failed: %s", l->tag, l->agent_error);
 		run_state_fail(l->run, msg);
@@ -465,6 +471,16 @@ static int after_session(struct lane *l, const struct session_result *s,
 	}
 	if (!l->hello) {
 		boot_failure(l, s, console_mark_at_boot, msg, sizeof(msg));
+		run_state_fail(l->run, msg);
+		return -1;
+	}
+	if (s->status > 128 && !s->watchdog) {
+		/* Not by daxtest (a watchdog, a power cut or Ctrl-C say so),
+		 * and not the guest (a panic makes QEMU exit): the host. */
+		snprintf(msg, sizeof(msg), "%sQEMU was killed by signal %d (%s) from outside daxtest",
+			 l->tag, s->status - 128, strsignal(s->status - 128));
+		if (l->current >= 0)
+			test_set_reason(current_test(l), "%s", msg);
 		run_state_fail(l->run, msg);
 		return -1;
 	}

@@ -19,7 +19,7 @@
 
 enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
-	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
+	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_BOOT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
 	OPT_ITERATIONS, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL,
 };
@@ -40,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "build-jobs", required_argument, NULL, OPT_BUILD_JOBS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "boot-timeout", required_argument, NULL, OPT_BOOT_TIMEOUT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "mem", required_argument, NULL, OPT_MEM },
@@ -82,6 +83,7 @@ void options_usage(FILE *f)
 	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
 	      "  --accel auto|kvm|tcg  accelerator (default auto: KVM only if a probe guest runs)\n"
 	      "  --timeout SECONDS   per-test timeout instead of each area's settings file\n"
+	      "  --boot-timeout S    how long a guest may take to reach the agent (default 60)\n"
 	      "  -j, --jobs N        guests in parallel, each with its own backing files\n"
 	      "                      (default: one per core)\n"
 	      "  --cpus N --mem MiB  guest size (default 2 CPUs, 1 with -j > 1 on 2 cores; 1024 MiB)\n"
@@ -234,6 +236,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 		return -1;
 	case OPT_BUILD_JOBS: return parse_uint(arg, "build-jobs", 1, 256, &o->build_jobs);
 	case OPT_TIMEOUT: return parse_uint(arg, "timeout", 1, 86400, &o->timeout_s);
+	case OPT_BOOT_TIMEOUT: return parse_uint(arg, "boot-timeout", 1, 3600, &o->boot_timeout_s);
 	case OPT_CPUS:
 		o->cpus_given = true;
 		return parse_uint(arg, "cpus", 1, 64, &o->cpus);
@@ -269,6 +272,7 @@ static void defaults(struct options *o)
 	o->iterations = 3;
 	o->accel = ACCEL_AUTO;
 	o->cpus = 2;
+	o->boot_timeout_s = 60;
 	o->mem_mb = 1024;
 	o->nr_nvdimms = 2;
 	o->nvdimm_size = 1024ULL << 20;

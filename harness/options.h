@@ -46,6 +46,7 @@ struct options {
 	enum accel accel;
 	unsigned int build_jobs;	/* 0: cores + 1 */
 	unsigned int timeout_s;		/* 0: each area's settings */
+	unsigned int boot_timeout_s;	/* QEMU start to the agent's hello */
 	unsigned int cpus;
 	bool cpus_given;
 	unsigned int jobs;		/* run -j: parallel guests; 0: one per core */

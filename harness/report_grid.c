@@ -223,7 +223,7 @@ static int count_test(struct report_grid *g, const struct test_result *t)
 	unsigned int failed = 0;
 	int ret;
 
-	if (!t->ktap.nr_tests) {
+	if (!test_result_counts_subtests(t)) {
 		if (t->status == TEST_PASS)
 			return count(g, t->name, NULL, LEAF_PASS);
 		if (t->status == TEST_XFAIL)

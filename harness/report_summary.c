@@ -19,7 +19,7 @@ void report_test_totals(const struct test_result *test, struct report_totals *t)
 	struct ktap_counts c = { 0 };
 	unsigned int failed;
 
-	if (!test->ktap.nr_tests) {
+	if (!test_result_counts_subtests(test)) {
 		if (test->status == TEST_PASS)
 			t->passed++;
 		else if (test->status == TEST_XFAIL)

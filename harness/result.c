@@ -147,3 +147,8 @@ char *result_text_clean(const char *s, size_t len)
 	*p = '\0';
 	return out;
 }
+
+bool test_result_counts_subtests(const struct test_result *t)
+{
+	return t->ktap.nr_tests && !t->ktap.disordered;
+}

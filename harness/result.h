@@ -28,6 +28,13 @@ enum test_status {
 /* A status that fails the run (all but PASS, SKIP and XFAIL). */
 bool test_status_failed(enum test_status s);
 
+struct test_result;
+/* Its KTAP subtests are what the totals count: it has some and they
+ * come in order. Disordered KTAP (fake or garbled results a test
+ * printed) is not believed: the program counts as one result instead.
+ * A stream cut short (a killed test) keeps the results it has. */
+bool test_result_counts_subtests(const struct test_result *t);
+
 struct test_result {
 	char *name;		/* "<area>/<program>", e.g. "per-file-dax/dax_statx" */
 	enum test_status status;

@@ -274,6 +274,35 @@ static void test_totals_count_leaves(void **state)
 	assert_int_equal(r.nr_tests, 0);
 }
 
+/* Results a test faked on its stdout (out of order, a second plan) are
+ * not counted: the program is one failure. A stream cut short keeps the
+ * results it has. */
+static void test_totals_ignore_fake_results(void **state)
+{
+	static const char fake[] = "KTAP version 1\n1..2\nok 1 reflink/reflink_cow@map=mem\n"
+				   "ok 99 per-file-dax/dax_statx@map=mem\n1..999\n\x01\xffnot o";
+	static const char cut[] = "KTAP version 1\n1..3\nok 1 a\nok 2 b\n# killed";
+	struct test_result t = { .status = TEST_FAIL };
+	struct report_totals tot = { 0 };
+
+	assert_int_equal(ktap_parse(fake, sizeof(fake) - 1, &t.ktap), 0);
+	assert_true(t.ktap.disordered);
+	report_test_totals(&t, &tot);
+	assert_int_equal(tot.passed, 0);
+	assert_int_equal(tot.failed, 1);
+	ktap_doc_free(&t.ktap);
+
+	memset(&tot, 0, sizeof(tot));
+	t.status = TEST_TIMEOUT;
+	assert_int_equal(ktap_parse(cut, sizeof(cut) - 1, &t.ktap), 0);
+	assert_false(t.ktap.disordered);
+	assert_true(t.ktap.nr_errors > 0);
+	report_test_totals(&t, &tot);
+	assert_int_equal(tot.passed, 2);
+	assert_int_equal(tot.failed, 1);
+	ktap_doc_free(&t.ktap);
+}
+
 static void test_summary_lines(void **state)
 {
 	struct run_report r;
@@ -689,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_ktap_timeout_with_kernel_findings),
 		cmocka_unit_test(test_ktap_result_lines),
 		cmocka_unit_test(test_totals_count_leaves),
+		cmocka_unit_test(test_totals_ignore_fake_results),
 		cmocka_unit_test(test_summary_lines),
 		cmocka_unit_test(test_ktap_round_trip),
 		cmocka_unit_test(test_ktap_round_trip_directives),

@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "lane.h"
 #include "log.h"
+#include "preflight.h"
 #include "report.h"
 #include "run_state.h"
 #include "runner.h"
@@ -200,7 +201,7 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	struct lane *lanes = NULL;
 	unsigned int nr_lanes = 0, want, i;
 	double t0 = mono_s();
-	char run_id[64];
+	char run_id[64], *meminfo = NULL;
 	int ret = 2;
 
 	pthread_mutex_init(&s.lock, NULL);
@@ -222,6 +223,10 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	if (want > s.nr_shards)
 		want = s.nr_shards ? (unsigned int)s.nr_shards : 1;
 	size_guests((struct options *)o, want);
+	if (read_file("/proc/meminfo", &meminfo, NULL) != 0)
+		meminfo = NULL;
+	if (preflight_check(o, want, preflight_tmp_dir(), meminfo) < 0)
+		goto out;
 	lanes = calloc(want, sizeof(*lanes));
 	if (!lanes || results_dir_create(&s.out, o->results_root, run_id) < 0)
 		goto out;
@@ -254,6 +259,7 @@ out:
 	known_free(&s.known);
 	free(s.shards);
 	free(s.finished);
+	free(meminfo);
 	pthread_mutex_destroy(&s.lock);
 	return ret;
 }

@@ -12,6 +12,7 @@
 
 #include "fsutil.h"
 #include "log.h"
+#include "preflight.h"
 #include "prepare.h"
 #include "qemu_cmd.h"
 #include "results_dir.h"
@@ -57,6 +58,7 @@ int shell_run(const struct options *o)
 
 	results_dir_make_id(run_id, sizeof(run_id));
 	if (prepare_all(o, &p) < 0 ||
+	    preflight_check(o, 1, preflight_tmp_dir(), NULL) < 0 ||
 	    workdir_create(&w, run_id, o->nr_nvdimms, o->nvdimm_size + NVDIMM_LABEL_SIZE) < 0)
 		goto out;
 	q.qemu = "qemu-system-x86_64";

@@ -7,28 +7,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fsutil.h"
 #include "log.h"
 #include "workdir.h"
-
-/* The files are sparse, but the guest may fill them: insist on room. */
-static int check_space(const char *dir, unsigned long long need)
-{
-	struct statvfs sv;
-	unsigned long long avail;
-
-	if (statvfs(dir, &sv) < 0)
-		return 0;
-	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
-	if (avail >= need)
-		return 0;
-	log_error("%s has %llu MiB free, the NVDIMM backing files need %llu MiB (use --nvdimms/--nvdimm-size or TMPDIR)",
-		  dir, avail >> 20, need >> 20);
-	return -1;
-}
 
 static int create_backing_file(const char *path, unsigned long long size)
 {
@@ -71,9 +54,6 @@ int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimm
 		return -1;
 	}
 	w->path = tmpl;
-	if (check_space(w->path, nvdimm_size * nr_nvdimms + NODAX_DISK_SIZE +
-			VIRTIO_PMEM_SIZE) < 0)
-		return -1;
 	w->nodax_path = str_printf("%s/nodax.img", w->path);
 	w->virtio_pmem_path = str_printf("%s/virtio-pmem.img", w->path);
 	if (!w->nodax_path || !w->virtio_pmem_path ||

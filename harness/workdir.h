@@ -22,7 +22,7 @@ struct workdir {
 #define NODAX_DISK_SIZE (512ULL << 20)
 #define VIRTIO_PMEM_SIZE (512ULL << 20)
 
-/* 0, or -1 after logging (e.g. not enough free space for the files). */
+/* 0, or -1 after logging. The space is checked before (preflight.h). */
 int workdir_create(struct workdir *w, const char *run_id, unsigned int nr_nvdimms,
 		   unsigned long long nvdimm_size);
 void workdir_remove(struct workdir *w, bool keep);

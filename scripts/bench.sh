@@ -1,13 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: how long each stage of the pipeline takes here. Prints a
-# table; nothing is asserted (targets are read off these numbers).
-set -eu
+# make bench: how long each stage takes here, and what it costs. Prints a
+# table with this commit's figures next to the previous commit's (kept in
+# the cache, bench/<commit>.txt) so a slowdown shows. Nothing is
+# asserted; the targets are in the last column.
+#   BENCH_COLD=1   also a cold make check: empty kernel, image and ccache
+#                  caches in a temporary directory (builds a kernel)
+set -u
 
-daxtest=$1
+daxtest=$(realpath "$1")
+project=$(cd "$(dirname "$0")/.." && pwd)
+cache=${DAXTEST_CACHE:-${HOME:-/root}/.cache/daxtest}
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+figures=$(mktemp)
+trap 'rm -rf "$results" "$figures"' EXIT
+cores=$(nproc)
 
 seconds()
 {
@@ -18,35 +26,69 @@ seconds()
 	echo "$t1 - $t0" | bc
 }
 
+# figure KEY VALUE UNIT TARGET DESCRIPTION
+figure()
+{
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$figures"
+}
+
+json_number()
+{
+	sed -n "s/.*\"$1\": *\\([0-9.]*\\).*/\\1/p" "$2" | head -1
+}
+
 # Make sure everything is built and cached first.
-"$daxtest" image build > /dev/null
+"$daxtest" image build > /dev/null 2>&1
 
-kernel_cached=$(seconds "$daxtest" kernel build)
+figure kernel_cached "$(seconds "$daxtest" kernel build)" s "" "kernel build, cached (no work)"
 image=$("$daxtest" image build 2>/dev/null)
-image_cached=$(seconds "$daxtest" image build)
+figure image_cached "$(seconds "$daxtest" image build)" s "" "image build, cached (hash inputs)"
 rm -f "$image"
-image_build=$(seconds "$daxtest" image build)
-image_size=$(stat -c %s "$image")
-run_total=$(seconds "$daxtest" run --results "$results")
-boot=$(sed -n 's/.*"boot_seconds": *\([0-9.]*\).*/\1/p' "$results"/latest/results.json | head -1)
-total=$(sed -n 's/.*"total_seconds": *\([0-9.]*\).*/\1/p' "$results"/latest/results.json | head -1)
+figure image_build "$(seconds "$daxtest" image build)" s "" "image build from scratch"
+figure image_size "$(echo "$(stat -c %s "$image") / 1048576" | bc -l)" MiB "" "image size (lz4 cpio)"
 
-# Parallel guests: the full matrix with one guest, then with one per
-# core (same seed, so the same random cuts).
-full_j1=$(seconds "$daxtest" run --matrix full --seed 1 -j 1 --results "$results")
-full_j1_status=$(grep -E "^(passed|failed)=" "$results"/latest/summary.txt | tr "\n" " ")
-cores=$(nproc)
-full_jn=$(seconds "$daxtest" run --matrix full --seed 1 -j "$cores" --results "$results")
-full_jn_status=$(grep -E "^(passed|failed)=" "$results"/latest/summary.txt | tr "\n" " ")
+# Warm make check: the quick matrix, one guest per core.
+figure check_warm "$(seconds "$daxtest" run --results "$results")" s "< 120" "make check, warm caches (quick matrix, -j $cores)"
+json=$results/latest/results.json
+figure boot "$(json_number boot_seconds "$json")" s "< 2.0" "boot: QEMU start to the first test"
+figure qemu_rss "$(json_number qemu_peak_rss_mib "$json")" MiB "" "QEMU peak RSS per guest (largest)"
 
-printf '%-40s %10s\n' "stage" "value"
-printf '%-40s %10.2f s\n' "kernel build, cached (no work)" "$kernel_cached"
-printf '%-40s %10.2f s\n' "image build, cached (hash inputs)" "$image_cached"
-printf '%-40s %10.2f s\n' "image build from scratch" "$image_build"
-printf '%-40s %10.1f MiB\n' "image size (lz4 cpio)" "$(echo "$image_size / 1048576" | bc -l)"
-printf '%-40s %10.2f s\n' "boot: QEMU start to first test" "${boot:-0}"
-printf '%-40s %10.2f s\n' "daxtest run, warm caches (total)" "$run_total"
-printf '%-40s %10.2f s\n' "  of which in the runner" "${total:-0}"
-printf '%-40s %10.2f s  %s\n' "full matrix, -j 1" "$full_j1" "${full_j1_status:-?}"
-printf '%-40s %10.2f s  %s\n' "full matrix, -j $cores" "$full_jn" "${full_jn_status:-?}"
-printf '%-40s %10.2f x  (target >= 1.6 on 2 cores)\n' "  speed-up" "$(echo "$full_j1 / $full_jn" | bc -l)"
+# Parallel guests: the full matrix with one guest, then one per core
+# (same seed, so the same random cuts).
+figure full_j1 "$(seconds "$daxtest" run --matrix full --seed 1 -j 1 --results "$results")" s "" "full matrix, -j 1"
+j1=$(tail -1 "$figures" | cut -f2)
+figure full_jn "$(seconds "$daxtest" run --matrix full --seed 1 -j "$cores" --results "$results")" s "" "full matrix, -j $cores"
+jn=$(tail -1 "$figures" | cut -f2)
+figure speedup "$(echo "$j1 / $jn" | bc -l)" x ">= 1.6" "  speed-up of -j $cores"
+
+# Incremental rebuild after a one-line change of fs/dax.c, in the kernel
+# history the bisect self-test keeps (make test creates it).
+repo=$cache/bisect-selftest/linux
+if [ -f "$repo/fs/dax.c" ] && git -C "$repo" diff --quiet; then
+	git -C "$repo" checkout -q master
+	echo "/* daxtest bench: a */" >> "$repo/fs/dax.c"
+	"$daxtest" kernel build --ksrc "$repo" --rebuild > /dev/null 2>&1
+	sed -i 's|^/\* daxtest bench: a \*/$|/* daxtest bench: b */|' "$repo/fs/dax.c"
+	figure rebuild_dax "$(seconds "$daxtest" kernel build --ksrc "$repo" --rebuild)" s "< 90" "kernel rebuild after a fs/dax.c change"
+	git -C "$repo" checkout -q -- fs/dax.c
+else
+	echo "daxtest: bench: no kernel history in $repo (make test creates it): no incremental rebuild figure" >&2
+fi
+
+if [ -n "${BENCH_COLD:-}" ]; then
+	cold=$(mktemp -d)
+	figure check_cold "$(seconds env DAXTEST_CACHE="$cold" "$daxtest" run --results "$results")" s "< 900" "make check, cold (empty caches, kernel build)"
+	rm -rf "$cold"
+fi
+
+# This commit's figures, and the previous commit's when a bench ran there.
+head=$(git -C "$project" rev-parse --short HEAD 2>/dev/null || echo unknown)
+prev=$(git -C "$project" rev-parse --short HEAD~1 2>/dev/null || echo none)
+mkdir -p "$cache/bench"
+cp "$figures" "$cache/bench/$head.txt"
+printf '%-48s %12s %12s  %s\n' "stage" "$head" "$prev" "target"
+while IFS=$'\t' read -r key value unit target desc; do
+	before=$(awk -F'\t' -v k="$key" '$1 == k { print $2 }' "$cache/bench/$prev.txt" 2>/dev/null)
+	[ -n "$before" ] && before=$(printf '%.2f %s' "$before" "$unit") || before="-"
+	printf '%-48s %12s %12s  %s\n' "$desc" "$(printf '%.2f %s' "${value:-0}" "$unit")" "$before" "$target"
+done < "$figures"

@@ -123,6 +123,21 @@ fi
 expect_error "QEMU missing" "QEMU (qemu-system-x86_64) is not installed" \
 	env PATH=/nonexistent "$daxtest" run
 
+expect_error "more guest memory than the host has" "the host has .* MiB of memory available, 2 guest(s) of --mem 65536 MiB need" \
+	"$daxtest" run --tests 'per-file-dax/*' --mem 65536 -j 2
+
+# A disk too small for the backing files, checked before any guest:
+# TMPDIR on a 64 MiB tmpfs (root only: mount).
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$tmp/small" && mount -t tmpfs -o size=64m tmpfs "$tmp/small"; then
+	expect_error "disk too small for the backing files" "$tmp/small has 64 MiB free, the backing files of 1 guest(s) need 3072 MiB" \
+		env TMPDIR="$tmp/small" "$daxtest" run --tests per-file-dax/dax_statx -j 1
+	umount "$tmp/small"
+else
+	n=$((n + 1))
+	echo "ok $n - disk too small for the backing files # SKIP needs root to mount a small tmpfs"
+	passed=$((passed + 1))
+fi
+
 echo "1..$n"
 if [ -n "${CLI_COUNTS:-}" ]; then
 	echo "$passed $failed" > "$CLI_COUNTS"

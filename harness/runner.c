@@ -16,6 +16,7 @@
 #include "guest_session.h"
 #include "image_build.h"
 #include "known.h"
+#include "libvirt_session.h"
 #include "log.h"
 #include "powercut.h"
 #include "prepare.h"
@@ -606,7 +607,10 @@ static int run_sessions(struct runner *r, volatile sig_atomic_t *interrupted)
 		if (sessions > 1)
 			log_info("booting a fresh guest for %zu of the remaining %zu tests",
 				 plan.nr_tests, r->report.nr_tests - r->first);
-		guest_session_run(&so, &s);
+		if (r->o->backend == BACKEND_LIBVIRT)
+			libvirt_session_run(&so, r->o->connect[0], &s);
+		else
+			guest_session_run(&so, &s);
 		console_watch_flush(&r->console);
 		next = after_session(r, &s, mark);
 		session_result_free(&s);

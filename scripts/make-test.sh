@@ -6,7 +6,9 @@
 #   2. command-line tests: bad input gives one line and exit 2, and the
 #      pipelines in ci/ are YAML calling only targets the Makefile has
 #   3. daxtest run (what make check runs)
-#   4. daxtest bisect over a small kernel history with one broken commit
+#   4. the libvirt backend: the same guest through qemu:///system and
+#      qemu+tcp://127.0.0.1/system (scripts/test-libvirt.sh)
+#   5. daxtest bisect over a small kernel history with one broken commit
 # Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (xfailed:
 # known failures, tests/known/).
 #
@@ -53,13 +55,17 @@ if [ "$rc" -ne 0 ] && [ "$suite_fail" -eq 0 ]; then
 	suite_fail=1
 fi
 
+echo "== libvirt backend"
+LIBVIRT_COUNTS=$counts/libvirt "$here/test-libvirt.sh" "$daxtest"
+read -r libvirt_pass libvirt_fail < "$counts/libvirt" || { libvirt_pass=0; libvirt_fail=1; }
+
 echo "== bisect self-test"
 BISECT_COUNTS=$counts/bisect "$here/bisect-selftest.sh" "$daxtest"
 read -r bisect_pass bisect_fail < "$counts/bisect" || { bisect_pass=0; bisect_fail=1; }
 
-passed=$((unit_pass + cli_pass + suite_pass + bisect_pass))
-failed=$((unit_fail + cli_fail + suite_fail + bisect_fail))
-echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, bisect $bisect_pass/$((bisect_pass + bisect_fail))"
+passed=$((unit_pass + cli_pass + suite_pass + libvirt_pass + bisect_pass))
+failed=$((unit_fail + cli_fail + suite_fail + libvirt_fail + bisect_fail))
+echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, libvirt $libvirt_pass/$((libvirt_pass + libvirt_fail)), bisect $bisect_pass/$((bisect_pass + bisect_fail))"
 line="$passed passed, $failed failed"
 [ "$suite_skip" -gt 0 ] && line="$line, $suite_skip skipped"
 [ "${suite_xfail:-0}" -gt 0 ] && line="$line, $suite_xfail xfailed"

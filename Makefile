@@ -20,8 +20,10 @@ BUILD		:= build
 CFLAGS_BASE	:= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS		?= -O2 -g
-HARNESS_CFLAGS	:= $(CFLAGS_BASE) -Iguest
-HARNESS_LIBS	:= -ljson-c -lcrypto -pthread
+LIBVIRT_CFLAGS	:= $(shell pkg-config --cflags libvirt 2>/dev/null)
+LIBVIRT_LIBS	:= $(shell pkg-config --libs libvirt 2>/dev/null || echo -lvirt)
+HARNESS_CFLAGS	:= $(CFLAGS_BASE) -Iguest $(LIBVIRT_CFLAGS)
+HARNESS_LIBS	:= -ljson-c -lcrypto $(LIBVIRT_LIBS) -pthread
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 HARNESS_SRCS	:= $(filter-out harness/main.c,$(wildcard harness/*.c))

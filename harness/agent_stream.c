@@ -430,15 +430,31 @@ static int plan_build(const struct agent_plan *plan, struct buf *b)
 	return b->err ? -ENOMEM : 0;
 }
 
-int agent_plan_write(int fd, const struct agent_plan *plan)
+int agent_plan_text(const struct agent_plan *plan, char **text, size_t *len)
 {
 	struct buf b = { 0 };
-	size_t done = 0;
+	int ret = plan_build(plan, &b);
+
+	if (ret) {
+		free(b.p);
+		return ret;
+	}
+	*text = b.p;
+	*len = b.len;
+	return 0;
+}
+
+int agent_plan_write(int fd, const struct agent_plan *plan)
+{
+	char *text;
+	size_t len, done = 0;
 	int ret;
 
-	ret = plan_build(plan, &b);
-	while (!ret && done < b.len) {
-		ssize_t n = write(fd, b.p + done, b.len - done);
+	ret = agent_plan_text(plan, &text, &len);
+	if (ret)
+		return ret;
+	while (!ret && done < len) {
+		ssize_t n = write(fd, text + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -449,6 +465,6 @@ int agent_plan_write(int fd, const struct agent_plan *plan)
 		else
 			done += n;
 	}
-	free(b.p);
+	free(text);
 	return ret;
 }

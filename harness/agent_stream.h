@@ -64,5 +64,8 @@ struct agent_plan {
  * env entries with spaces or newlines where the format forbids them are
  * refused with -EINVAL. */
 int agent_plan_write(int fd, const struct agent_plan *plan);
+/* The same records as one malloc'd buffer (for a backend that sends them
+ * itself). 0, or -errno as agent_plan_write. */
+int agent_plan_text(const struct agent_plan *plan, char **text, size_t *len);
 
 #endif /* DAXTEST_AGENT_STREAM_H */

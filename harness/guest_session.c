@@ -14,25 +14,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "fsutil.h"
 #include "guest_session.h"
 #include "log.h"
 #include "proc.h"
+#include "session_io.h"
 #include "strv.h"
 
-#define LINE_BUF 8192
 /* Room for a plan of ~4000 tests; the pipe would block beyond it. */
 #define PLAN_PIPE_SIZE (1 << 20)
 
 struct pipes {
 	char *console_base, *result_base;
 	int console_out, console_in, result_out, result_in;
-};
-
-struct line_splitter {
-	char buf[LINE_BUF];
-	size_t len;
 };
 
 static int make_fifo(const char *base, const char *suffix, int flags)
@@ -133,46 +127,19 @@ fail:
 	return -1;
 }
 
-/* Splits bytes into lines for the console callback; overlong lines are
- * cut. */
-static void split_lines(struct line_splitter *ls, const char *buf, size_t n,
-			const struct session_opts *o)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char c = buf[i];
-
-		if (c == '\r')
-			continue;
-		if (c != '\n' && ls->len < sizeof(ls->buf) - 1) {
-			ls->buf[ls->len++] = c;
-			continue;
-		}
-		if (c != '\n')
-			continue;
-		ls->buf[ls->len] = '\0';
-		if (o->on_console_line)
-			o->on_console_line(ls->buf, o->arg);
-		ls->len = 0;
-	}
-}
-
-/* Reads what is there; returns bytes read (0 when nothing). */
-static ssize_t drain(int fd, int log_fd, struct line_splitter *ls,
-		     struct agent_stream *as, const struct session_opts *o)
+/* Reads what is there into the console (console true) or the result
+ * stream; returns bytes read (0 when nothing). */
+static ssize_t drain(int fd, struct session_io *io, bool console)
 {
 	char buf[16384];
 	ssize_t n, total = 0;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		total += n;
-		if (log_fd >= 0 && write(log_fd, buf, n) != n)
-			log_debug("short write to the console log");
-		if (ls)
-			split_lines(ls, buf, n, o);
-		if (as)
-			agent_stream_feed(as, buf, n);
+		if (console)
+			session_io_console(io, buf, n);
+		else
+			session_io_result(io, buf, n);
 	}
 	return total;
 }
@@ -192,55 +159,28 @@ static char *last_line_of(const char *path)
 	return line ? str_rstrip(line) : NULL;
 }
 
-struct pump {
-	const struct session_opts *o;
-	struct pipes *p;
-	struct agent_stream *as;
-	struct line_splitter console;
-	int console_log;
-	int pidfd;
-};
-
 /* Returns when QEMU exited (0), the watchdog fired, the power is to be
  * cut or the user interrupted (-1, with r set). */
-static int pump_until_exit(struct pump *pu, struct session_result *r)
+static int pump_until_exit(struct session_io *io, struct pipes *p, int pidfd,
+			   struct session_result *r)
 {
-	long last_progress = mono_ms();
-
 	for (;;) {
 		struct pollfd pfd[3] = {
-			{ .fd = pu->p->console_out, .events = POLLIN },
-			{ .fd = pu->p->result_out, .events = POLLIN },
-			{ .fd = pu->pidfd, .events = POLLIN },
+			{ .fd = p->console_out, .events = POLLIN },
+			{ .fd = p->result_out, .events = POLLIN },
+			{ .fd = pidfd, .events = POLLIN },
 		};
-		long limit = pu->o->watchdog_s(pu->o->arg) * 1000L;
-		long now = mono_ms(), left = last_progress + limit - now;
-		long cut = pu->o->cut_at_ms ? pu->o->cut_at_ms(pu->o->arg) : 0;
-		int n;
+		int wait_ms, n;
 
-		if (*pu->o->interrupted) {
-			r->interrupted = true;
+		if (session_io_check(io, r, &wait_ms))
 			return -1;
-		}
-		if (cut && cut <= now) {
-			r->power_cut = true;
-			return -1;
-		}
-		if (left <= 0) {
-			r->watchdog = true;
-			return -1;
-		}
-		if (cut && cut - now < left)
-			left = cut - now;
-		n = poll(pfd, 3, left > 1000 ? 1000 : (int)left);
+		n = poll(pfd, 3, wait_ms);
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (n <= 0)
 			continue;
-		if (drain(pu->p->console_out, pu->console_log, &pu->console, NULL, pu->o) > 0)
-			last_progress = mono_ms();
-		if (drain(pu->p->result_out, -1, NULL, pu->as, pu->o) > 0)
-			last_progress = mono_ms();
+		drain(p->console_out, io, true);
+		drain(p->result_out, io, false);
 		if (pfd[2].revents)
 			return 0;
 	}
@@ -258,16 +198,15 @@ static int reap(pid_t pid)
 
 int guest_session_run(const struct session_opts *o, struct session_result *r)
 {
-	struct pump pu = { .o = o, .console_log = -1, .pidfd = -1 };
+	struct session_io io = { .console_log = -1 };
 	struct pipes p;
 	struct strv argv = { 0 };
 	char *qmp = NULL, *cmdline = NULL;
 	pid_t pid = -1;
-	int ret = -1, exited;
+	int ret = -1, exited, pidfd = -1;
 
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
-	pu.p = &p;
 	if (pipes_open(&p, o->work_dir) < 0)
 		goto out;
 	qmp = path_join(o->work_dir, "qmp.sock");
@@ -286,20 +225,18 @@ int guest_session_run(const struct session_opts *o, struct session_result *r)
 		log_error("cannot write the test plan for the guest");
 		goto out;
 	}
-	pu.console_log = open(o->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	pu.as = agent_stream_new(o->on_event, o->arg);
-	if (pu.console_log < 0 || !pu.as)
+	if (session_io_open(&io, o) < 0)
 		goto out;
 	pid = spawn_qemu(&argv, o->qemu_log);
 	if (pid < 0)
 		goto out;
 	r->started = true;
-	pu.pidfd = pidfd_open_compat(pid);
-	if (pu.pidfd < 0) {
+	pidfd = pidfd_open_compat(pid);
+	if (pidfd < 0) {
 		log_error("pidfd_open: %s", strerror(errno));
 		goto out;
 	}
-	exited = pump_until_exit(&pu, r);
+	exited = pump_until_exit(&io, &p, pidfd, r);
 	if (exited < 0) {
 		kill(pid, SIGKILL);
 		r->status = reap(pid);
@@ -309,9 +246,9 @@ int guest_session_run(const struct session_opts *o, struct session_result *r)
 	r->status = reap(pid);
 	pid = -1;
 	/* What the guest wrote before QEMU exited is still in the FIFOs. */
-	drain(p.console_out, pu.console_log, &pu.console, NULL, o);
-	drain(p.result_out, -1, NULL, pu.as, o);
-	agent_stream_finish(pu.as);
+	drain(p.console_out, &io, true);
+	drain(p.result_out, &io, false);
+	session_io_finish(&io);
 	if (r->status != 0)
 		r->qemu_error = last_line_of(o->qemu_log);
 	ret = 0;
@@ -320,12 +257,9 @@ out:
 		kill(pid, SIGKILL);
 		reap(pid);
 	}
-	if (pu.pidfd >= 0)
-		close(pu.pidfd);
-	if (pu.console_log >= 0)
-		close(pu.console_log);
-	if (pu.as)
-		agent_stream_free(pu.as);
+	if (pidfd >= 0)
+		close(pidfd);
+	session_io_close(&io);
 	pipes_close(&p);
 	if (qmp)
 		unlink(qmp);

@@ -14,6 +14,7 @@
 #include "guest_session.h"
 #include "image_build.h"
 #include "lane.h"
+#include "libvirt_session.h"
 #include "log.h"
 #include "test_judge.h"
 
@@ -531,7 +532,10 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	if (fresh)
 		log_info("%sbooting a fresh guest for %zu of the remaining %zu tests", l->tag,
 			 plan.nr_tests, l->end - l->first);
-	guest_session_run(&so, &s);
+	if (l->uri)
+		libvirt_session_run(&so, l->uri, &s);
+	else
+		guest_session_run(&so, &s);
 	console_watch_flush(&l->console);
 	next = after_session(l, &s, mark);
 	session_result_free(&s);
@@ -581,6 +585,9 @@ int lane_init(struct lane *l, struct run_state *run, unsigned int id, unsigned i
 	console_watch_init(&l->console);
 	if (lanes > 1)
 		snprintf(l->tag, sizeof(l->tag), "guest %u: ", id);
+	/* The libvirt hosts (--connect) take the lanes in turn. */
+	if (o->backend == BACKEND_LIBVIRT)
+		l->uri = o->connect[(id - 1) % o->nr_connect];
 	snprintf(work_id, sizeof(work_id), lanes > 1 ? "%s-%u" : "%s", run_id, id);
 	if (lanes > 1) {
 		l->console_log = str_printf("%s/console-%u.log", run->out.path, id);

@@ -21,6 +21,7 @@ struct lane {
 	struct run_state *run;
 	unsigned int id;		/* from 1 */
 	char tag[24];			/* "" with one lane, else "guest <id>: " */
+	const char *uri;		/* libvirt connection, NULL: QEMU directly */
 	struct workdir work;
 	char *console_log, *qemu_log;	/* in the results directory */
 	struct console_watch console;	/* the lane's whole console stream */

@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "kernel_source.h"
 #include "log.h"
+#include "libvirt_session.h"
 #include "matrix.h"
 #include "options.h"
 
@@ -21,7 +22,7 @@ enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_BOOT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
-	OPT_ITERATIONS, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL,
+	OPT_ITERATIONS, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL, OPT_BACKEND, OPT_CONNECT,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +39,8 @@ static const struct option long_opts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "results", required_argument, NULL, OPT_RESULTS },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
 	{ "build-jobs", required_argument, NULL, OPT_BUILD_JOBS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "boot-timeout", required_argument, NULL, OPT_BOOT_TIMEOUT },
@@ -82,6 +85,8 @@ void options_usage(FILE *f)
 	      "  --retries N         bisect: run a failing step N more times; bad only if it always fails\n"
 	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
 	      "  --accel auto|kvm|tcg  accelerator (default auto: KVM only if a probe guest runs)\n"
+	      "  --backend qemu|libvirt  start guests with QEMU directly (default) or through libvirt\n"
+	      "  --connect URI       libvirt daemon to use (repeatable; default qemu:///system)\n"
 	      "  --timeout SECONDS   per-test timeout instead of each area's settings file\n"
 	      "  --boot-timeout S    how long a guest may take to reach the agent (default 60)\n"
 	      "  -j, --jobs N        guests in parallel, each with its own backing files\n"
@@ -234,6 +239,20 @@ static int parse_one(struct options *o, int c, const char *arg)
 			return 0;
 		log_error("--accel: '%s' is not auto, kvm or tcg", arg);
 		return -1;
+	case OPT_BACKEND:
+		if (!strcmp(arg, "qemu") || !strcmp(arg, "libvirt")) {
+			o->backend = !strcmp(arg, "qemu") ? BACKEND_QEMU : BACKEND_LIBVIRT;
+			return 0;
+		}
+		log_error("--backend: '%s' is not qemu or libvirt", arg);
+		return -1;
+	case OPT_CONNECT:
+		if (o->nr_connect >= MAX_STACKED) {
+			log_error("--connect: at most %d may be given", MAX_STACKED);
+			return -1;
+		}
+		o->connect[o->nr_connect++] = arg;
+		return 0;
 	case OPT_BUILD_JOBS: return parse_uint(arg, "build-jobs", 1, 256, &o->build_jobs);
 	case OPT_TIMEOUT: return parse_uint(arg, "timeout", 1, 86400, &o->timeout_s);
 	case OPT_BOOT_TIMEOUT: return parse_uint(arg, "boot-timeout", 1, 3600, &o->boot_timeout_s);
@@ -307,6 +326,12 @@ int options_parse(struct options *o, int argc, char **argv)
 		log_error("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
+	if (o->nr_connect && o->backend != BACKEND_LIBVIRT) {
+		log_error("--connect %s needs --backend libvirt", o->connect[0]);
+		return -1;
+	}
+	if (o->backend == BACKEND_LIBVIRT && !o->nr_connect)
+		o->connect[o->nr_connect++] = LIBVIRT_DEFAULT_URI;
 	if (o->kernel && o->ksrc) {
 		log_error("--kernel %s and a kernel tree (--ksrc or KSRC=%s): give one of them",
 			  o->kernel, o->ksrc);

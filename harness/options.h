@@ -26,6 +26,12 @@ enum command {
 	CMD_HELP,
 };
 
+/* What starts the guests: QEMU directly, or a libvirt daemon. */
+enum backend {
+	BACKEND_QEMU,
+	BACKEND_LIBVIRT,
+};
+
 struct options {
 	enum command command;
 	char *project_dir;
@@ -44,6 +50,9 @@ struct options {
 	unsigned int retries;		/* bisect: runs again before calling a step bad */
 	const char *results_root;	/* default "results" */
 	enum accel accel;
+	enum backend backend;		/* --backend qemu|libvirt */
+	const char *connect[MAX_STACKED];	/* libvirt URIs (--connect), in order */
+	size_t nr_connect;		/* at least 1 with --backend libvirt */
 	unsigned int build_jobs;	/* 0: cores + 1 */
 	unsigned int timeout_s;		/* 0: each area's settings */
 	unsigned int boot_timeout_s;	/* QEMU start to the agent's hello */

@@ -7,9 +7,11 @@
 #      pipelines in ci/ are YAML calling only targets the Makefile has
 #   3. daxtest run (what make check runs), then its report.html in
 #      headless chromium (screenshots next to it in results/latest)
-#   4. reliability: misbehaving tests (tests/fixtures), QEMU and the guest
+#   4. the libvirt backend: the same guest through qemu:///system and
+#      qemu+tcp://127.0.0.1/system (scripts/test-libvirt.sh)
+#   5. reliability: misbehaving tests (tests/fixtures), QEMU and the guest
 #      broken from outside, signals, two runs at once
-#   5. daxtest bisect over a small kernel history with one broken commit
+#   6. daxtest bisect over a small kernel history with one broken commit
 # Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (xfailed:
 # known failures, tests/known/).
 #
@@ -63,14 +65,17 @@ read -r report_pass report_fail < "$counts/report" || { report_pass=0; report_fa
 echo "== reliability (tests/fixtures, broken QEMU, signals)"
 FIXTURE_COUNTS=$counts/fixtures "$here/test-fixtures.sh" "$daxtest"
 read -r fixture_pass fixture_fail < "$counts/fixtures" || { fixture_pass=0; fixture_fail=1; }
+echo "== libvirt backend"
+LIBVIRT_COUNTS=$counts/libvirt "$here/test-libvirt.sh" "$daxtest"
+read -r libvirt_pass libvirt_fail < "$counts/libvirt" || { libvirt_pass=0; libvirt_fail=1; }
 
 echo "== bisect self-test"
 BISECT_COUNTS=$counts/bisect "$here/bisect-selftest.sh" "$daxtest"
 read -r bisect_pass bisect_fail < "$counts/bisect" || { bisect_pass=0; bisect_fail=1; }
 
-passed=$((unit_pass + cli_pass + suite_pass + report_pass + fixture_pass + bisect_pass))
-failed=$((unit_fail + cli_fail + suite_fail + report_fail + fixture_fail + bisect_fail))
-echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, report $report_pass/$((report_pass + report_fail)), reliability $fixture_pass/$((fixture_pass + fixture_fail)), bisect $bisect_pass/$((bisect_pass + bisect_fail))"
+passed=$((unit_pass + cli_pass + suite_pass + report_pass + libvirt_pass + fixture_pass + bisect_pass))
+failed=$((unit_fail + cli_fail + suite_fail + report_fail + libvirt_fail + fixture_fail + bisect_fail))
+echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, report $report_pass/$((report_pass + report_fail)), libvirt $libvirt_pass/$((libvirt_pass + libvirt_fail)), reliability $fixture_pass/$((fixture_pass + fixture_fail)), bisect $bisect_pass/$((bisect_pass + bisect_fail))"
 line="$passed passed, $failed failed"
 [ "$suite_skip" -gt 0 ] && line="$line, $suite_skip skipped"
 [ "${suite_xfail:-0}" -gt 0 ] && line="$line, $suite_xfail xfailed"

@@ -1,0 +1,1 @@
+test_libvirt_xml_DEPS := libvirt_xml

@@ -11,9 +11,10 @@
 # start: starts virtlogd and libvirtd unless they run already, and waits
 #        until qemu:///system answers. What it started (and changed) is
 #        recorded in STATE_DIR.
-# stop:  stops only what start started, and undoes what it changed.
+# stop:  stops only what start started.
 # Nothing under /etc is written: libvirtd gets its config file from
-# STATE_DIR (-f), the QEMU driver keeps /etc/libvirt/qemu.conf.
+# STATE_DIR (-f), and its QEMU driver a copy of /etc/libvirt/qemu.conf
+# (see qemu_conf below).
 set -eu
 
 cmd=${1:-}
@@ -42,27 +43,15 @@ answers() {
 }
 
 # Without udev /dev/kvm stays root-only (0600), while libvirt checks it
-# as the qemu user (libvirt-qemu, in group kvm): libvirt then decides its
-# cached QEMU capabilities are stale and probes QEMU again on every call,
-# about a minute per domain start. Give it the owner and mode udev gives
-# it on Debian (root:kvm 0660); stop puts the old ones back.
-kvm_fix() {
-	[ -c /dev/kvm ] || return 0
-	getent group kvm >/dev/null || return 0
-	old=$(stat -c '%a %G' /dev/kvm)
-	[ "$old" = "660 kvm" ] && return 0
-	[ "$old" = "666 kvm" ] && return 0
-	echo "$old" > "$state/kvm-mode"
-	chgrp kvm /dev/kvm
-	chmod 0660 /dev/kvm
-	say "/dev/kvm: $old -> 660 kvm (as udev would set it; restored by stop)"
-}
-
-kvm_restore() {
-	[ -f "$state/kvm-mode" ] || return 0
-	read -r mode group < "$state/kvm-mode"
-	chgrp "$group" /dev/kvm && chmod "$mode" /dev/kvm
-	rm -f "$state/kvm-mode"
+# as the user it runs QEMU as (libvirt-qemu): it then decides its cached
+# QEMU capabilities are stale and probes QEMU again on every call, about
+# a minute per domain start. So the libvirtd started here runs QEMU as
+# root: it runs in a mount namespace of its own where a copy of
+# /etc/libvirt/qemu.conf with user/group root is bound over the real one
+# (which is never written, and no device node is changed).
+qemu_conf() {
+	cp /etc/libvirt/qemu.conf "$state/qemu.conf"
+	printf '\n# daxtest test daemon\nuser = "root"\ngroup = "root"\n' >> "$state/qemu.conf"
 }
 
 start_virtlogd() {
@@ -90,8 +79,11 @@ listen_tcp = 1
 listen_addr = "127.0.0.1"
 auth_tcp = "none"
 CONF
+	qemu_conf
 	# --listen: libvirt 9 (Debian 12) opens the TCP socket only with it.
-	libvirtd -d --listen -f "$state/libvirtd.conf" -p "$state/libvirtd.pid"
+	unshare --mount --propagation private sh -c \
+		"mount --bind '$state/qemu.conf' /etc/libvirt/qemu.conf &&
+		 exec libvirtd -d --listen -f '$state/libvirtd.conf' -p '$state/libvirtd.pid'"
 	say "started libvirtd (config $state/libvirtd.conf)"
 }
 
@@ -126,7 +118,6 @@ start)
 		fi
 	done
 	mkdir -p "$state"
-	kvm_fix
 	start_virtlogd
 	start_libvirtd
 	# The first call probes QEMU's capabilities (~10 s).
@@ -142,8 +133,7 @@ start)
 stop)
 	stop_one libvirtd
 	stop_one virtlogd
-	kvm_restore
-	rm -f "$state/libvirtd.conf"
+	rm -f "$state/libvirtd.conf" "$state/qemu.conf"
 	;;
 *)
 	echo "usage: $0 start|stop STATE_DIR" >&2

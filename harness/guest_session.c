@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -186,13 +187,18 @@ static int pump_until_exit(struct session_io *io, struct pipes *p, int pidfd,
 	}
 }
 
-static int reap(pid_t pid)
+/* QEMU's exit status (128 + signal when killed); its peak RSS into
+ * *max_rss_kb when not NULL. */
+static int reap(pid_t pid, long *max_rss_kb)
 {
+	struct rusage ru;
 	int status;
 
-	while (waitpid(pid, &status, 0) < 0)
+	while (wait4(pid, &status, 0, &ru) < 0)
 		if (errno != EINTR)
 			return -1;
+	if (max_rss_kb)
+		*max_rss_kb = ru.ru_maxrss;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -239,11 +245,11 @@ int guest_session_run(const struct session_opts *o, struct session_result *r)
 	exited = pump_until_exit(&io, &p, pidfd, r);
 	if (exited < 0) {
 		kill(pid, SIGKILL);
-		r->status = reap(pid);
+		r->status = reap(pid, &r->max_rss_kb);
 		pid = -1;
 		goto out;
 	}
-	r->status = reap(pid);
+	r->status = reap(pid, &r->max_rss_kb);
 	pid = -1;
 	/* What the guest wrote before QEMU exited is still in the FIFOs. */
 	drain(p.console_out, &io, true);
@@ -255,7 +261,7 @@ int guest_session_run(const struct session_opts *o, struct session_result *r)
 out:
 	if (pid > 0) {
 		kill(pid, SIGKILL);
-		reap(pid);
+		reap(pid, NULL);
 	}
 	if (pidfd >= 0)
 		close(pidfd);

@@ -38,6 +38,7 @@ struct session_result {
 	bool interrupted;	/* killed because the user interrupted */
 	bool power_cut;		/* killed because cut_at_ms() said so */
 	char *qemu_error;	/* QEMU's last stderr line when it failed */
+	long max_rss_kb;	/* QEMU's peak RSS; 0 when unknown (libvirt) */
 };
 
 /* 0 when QEMU ran and exited by itself, -1 otherwise (see result). */

@@ -537,6 +537,7 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	else
 		guest_session_run(&so, &s);
 	console_watch_flush(&l->console);
+	run_state_qemu_rss(l->run, s.max_rss_kb);
 	next = after_session(l, &s, mark);
 	session_result_free(&s);
 	free_plan(tests, paths);

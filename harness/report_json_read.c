@@ -345,6 +345,7 @@ static int read_run(const struct reader *rd, struct json_object *root, struct ru
 	    get_string(rd, root, "accel", "top level", &r->accel) ||
 	    get_number(rd, root, "boot_seconds", "top level", &r->boot_seconds) ||
 	    get_number(rd, root, "total_seconds", "top level", &r->total_seconds) ||
+	    get_number(rd, root, "qemu_peak_rss_mib", "top level", &r->qemu_peak_rss_mib) ||
 	    get_string(rd, root, "infra_error", "top level", &r->infra_error) ||
 	    read_findings(rd, root, "top level", &r->findings, &r->nr_findings) ||
 	    get_array(rd, root, "tests", "top level", &tests, &n))

@@ -80,6 +80,8 @@ void report_summary(FILE *f, const struct run_report *r)
 		fprintf(f, ", accel %s", r->accel);
 	if (r->kernel_release)
 		fprintf(f, ", kernel %s", r->kernel_release);
+	if (r->qemu_peak_rss_mib)
+		fprintf(f, ", QEMU peak RSS %.0f MiB", r->qemu_peak_rss_mib);
 	fputc('\n', f);
 
 	for (i = 0; i < r->nr_tests; i++) {

@@ -57,6 +57,7 @@ struct run_report {
 	char *kernel_source;	/* human description, e.g. "linux-source-6.12 6.12.117-1" */
 	char *accel;		/* "tcg" or "kvm" */
 	double boot_seconds;	/* QEMU start to the agent's "ready" */
+	double qemu_peak_rss_mib; /* the largest QEMU of the run; 0: unknown */
 	double total_seconds;
 	char *infra_error;	/* set when the run itself broke (exit 2) */
 	struct test_result *tests;

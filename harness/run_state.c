@@ -73,6 +73,16 @@ void run_state_boot_time(struct run_state *s, double seconds)
 	pthread_mutex_unlock(&s->lock);
 }
 
+void run_state_qemu_rss(struct run_state *s, long max_rss_kb)
+{
+	double mib = max_rss_kb / 1024.0;
+
+	pthread_mutex_lock(&s->lock);
+	if (mib > s->report.qemu_peak_rss_mib)
+		s->report.qemu_peak_rss_mib = mib;
+	pthread_mutex_unlock(&s->lock);
+}
+
 void run_state_print_rest(struct run_state *s)
 {
 	const char *why = s->report.infra_error ? s->report.infra_error : "the run ended early";

@@ -50,6 +50,8 @@ void run_state_test_begins(struct run_state *s, size_t idx);
 void run_state_fail(struct run_state *s, const char *msg);
 /* The first boot's time (QEMU start to the first test) is the report's. */
 void run_state_boot_time(struct run_state *s, double seconds);
+/* A guest's QEMU peak RSS: the report keeps the largest. */
+void run_state_qemu_rss(struct run_state *s, long max_rss_kb);
 /* Prints whatever is left, the tests that never ran as not run. */
 void run_state_print_rest(struct run_state *s);
 

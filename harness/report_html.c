@@ -320,8 +320,18 @@ static void put_tests(struct page *p, const struct run_report *r)
 	      "<th>passed</th><th>failed</th><th>skipped</th><th>xfailed</th><th>seconds</th>"
 	      "<th>reason</th><th>output</th></tr>\n", p->f);
 	fprintf(p->f, "<tr class=\"boot\"><td>(boot: QEMU start to the agent ready)</td><td></td>"
-		"<td></td><td></td><td></td><td></td><td class=\"num\">%.2f</td><td></td>"
-		"<td><a href=\"console.log\">console</a></td></tr>\n", secs(r->boot_seconds));
+		"<td></td><td></td><td></td><td></td><td class=\"num\">%.2f</td><td></td><td>",
+		secs(r->boot_seconds));
+	if (r->guests > 1) {
+		unsigned int g;
+
+		/* -j N: a console log per guest */
+		for (g = 1; g <= r->guests; g++)
+			fprintf(p->f, "<a href=\"console-%u.log\">console %u</a> ", g, g);
+	} else {
+		fputs("<a href=\"console.log\">console</a>", p->f);
+	}
+	fputs("</td></tr>\n", p->f);
 	for (i = 0; i < r->nr_tests && !p->err; i++)
 		put_test_row(p, &r->tests[i], &failure);
 	fprintf(p->f, "<tr class=\"total\"><td>(total)</td><td></td><td></td><td></td><td></td>"

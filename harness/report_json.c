@@ -236,6 +236,7 @@ static struct json_object *run_new(const struct run_report *r)
 	    add_seconds(o, "boot_seconds", r->boot_seconds) ||
 	    add_seconds(o, "total_seconds", r->total_seconds) ||
 	    add_seconds(o, "qemu_peak_rss_mib", r->qemu_peak_rss_mib) ||
+	    add_value(o, "guests", json_object_new_int((int)r->guests)) ||
 	    add_text(o, "infra_error", r->infra_error) ||
 	    add_value(o, "totals", totals_new(r)) ||
 	    add_value(o, "findings", findings_new(r->findings, r->nr_findings)) ||

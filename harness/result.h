@@ -58,6 +58,7 @@ struct run_report {
 	char *accel;		/* "tcg" or "kvm" */
 	double boot_seconds;	/* QEMU start to the agent's "ready" */
 	double qemu_peak_rss_mib; /* the largest QEMU of the run; 0: unknown */
+	unsigned int guests;	/* parallel guests (-j); each > 1 has console-<n>.log */
 	double total_seconds;
 	char *infra_error;	/* set when the run itself broke (exit 2) */
 	struct test_result *tests;

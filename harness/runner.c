@@ -238,6 +238,7 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	}
 	choose_accel(&s, lanes[0].work.path);
 	s.report.accel = strdup(accel_name(o->accel));
+	s.report.guests = nr_lanes;
 	if (want > 1)
 		log_info("%u guests in parallel (-j %u), %u CPUs each, %zu shards", want, want,
 			 o->cpus, s.nr_shards);

@@ -173,6 +173,7 @@ static void after_power_cut(struct lane *l)
 	take_test_findings(l, t);
 	if (powercut_done(&l->pc, (size_t)l->current, t) < 0)
 		log_error("out of memory for the log of %s", t->name);
+	progress_test_pauses(&l->run->progress);
 	l->current = -1;
 }
 

@@ -21,12 +21,14 @@ void progress_init(struct progress *p, FILE *f, bool live, size_t total)
 void progress_format(const struct progress *p, double now, char *buf, size_t len)
 {
 	unsigned long s = now > p->t0 ? (unsigned long)(now - p->t0) : 0;
-	char failed[32] = "";
+	char failed[32] = "", more[32] = "";
 
 	if (p->failed)
 		snprintf(failed, sizeof(failed), ", %zu failed", p->failed);
-	snprintf(buf, len, "[%zu/%zu%s, %lu:%02lu]%s%s", p->done, p->total, failed,
-		 s / 60, s % 60, p->current[0] ? " " : "", p->current);
+	if (p->current[0] && p->running > 1)
+		snprintf(more, sizeof(more), " +%zu", p->running - 1);
+	snprintf(buf, len, "[%zu/%zu%s, %lu:%02lu]%s%s%s", p->done, p->total, failed,
+		 s / 60, s % 60, p->current[0] ? " " : "", p->current, more);
 }
 
 /* Called with the lock held. */
@@ -65,6 +67,7 @@ void progress_test_begins(struct progress *p, const char *name)
 {
 	pthread_mutex_lock(&p->lock);
 	snprintf(p->current, sizeof(p->current), "%s", name);
+	p->running++;
 	draw_line(p);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -75,6 +78,8 @@ void progress_test_done(struct progress *p, const char *name, const char *status
 	pthread_mutex_lock(&p->lock);
 	p->done++;
 	p->failed += failed;
+	if (p->running)
+		p->running--;
 	if (!strcmp(p->current, name))
 		p->current[0] = '\0';
 	if (p->live) {
@@ -84,6 +89,14 @@ void progress_test_done(struct progress *p, const char *name, const char *status
 			name, status, seconds);
 		fflush(p->f);
 	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void progress_test_pauses(struct progress *p)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->running)
+		p->running--;
 	pthread_mutex_unlock(&p->lock);
 }
 

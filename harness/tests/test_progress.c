@@ -28,6 +28,9 @@ static void line_counts_failures_and_time(void **state)
 	snprintf(p.current, sizeof(p.current), "%s", "reflink/reflink_cow@map=mem");
 	progress_format(&p, 100 + 62, buf, sizeof(buf));
 	assert_string_equal(buf, "[3/39, 1 failed, 1:02] reflink/reflink_cow@map=mem");
+	p.running = 2;
+	progress_format(&p, 100 + 62, buf, sizeof(buf));
+	assert_string_equal(buf, "[3/39, 1 failed, 1:02] reflink/reflink_cow@map=mem +1");
 }
 
 /* Not on a terminal: one plain line per test, no escape sequences. */

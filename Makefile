@@ -33,7 +33,7 @@ UNIT_SRCS	:= $(wildcard harness/tests/test_*.c)
 UNIT_BINS	:= $(patsubst harness/tests/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 GUEST_SRCS	:= $(wildcard guest/*.c)
 GUEST_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(GUEST_SRCS))
-HEADERS		:= $(wildcard harness/*.h guest/*.h)
+HEADERS		:= $(wildcard harness/*.h harness/tests/*.h guest/*.h)
 
 DAXTEST		:= $(BUILD)/daxtest
 AGENT		:= $(BUILD)/guest/daxtest-agent

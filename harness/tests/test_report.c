@@ -15,6 +15,7 @@
 
 #include <json-c/json.h>
 
+#include "unit_tempdir.h"
 #include "fsutil.h"
 #include "report.h"
 
@@ -451,27 +452,6 @@ static void test_ktap_round_trip_directives(void **state)
 	ktap_doc_free(&doc);
 	free(out);
 	test_result_free(&t);
-}
-
-/* A directory for the report files, removed even when a test fails. */
-static int make_temp_dir(void **state)
-{
-	char *dir = strdup("/tmp/daxtest-unit-XXXXXX");
-
-	if (!dir || !mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	*state = dir;
-	return 0;
-}
-
-static int remove_temp_dir(void **state)
-{
-	int ret = remove_tree(*state);
-
-	free(*state);
-	return ret;
 }
 
 static struct json_object *get(struct json_object *o, const char *key)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "unit_tempdir.h"
 #include "fsutil.h"
 #include "report.h"
 
@@ -119,26 +120,6 @@ static char *html_of(const struct run_report *r, const char *dir)
 	assert_int_equal(strlen(text), len);
 	free(path);
 	return text;
-}
-
-static int make_temp_dir(void **state)
-{
-	char *dir = strdup("/tmp/daxtest-unit-XXXXXX");
-
-	if (!dir || !mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	*state = dir;
-	return 0;
-}
-
-static int remove_temp_dir(void **state)
-{
-	int ret = remove_tree(*state);
-
-	free(*state);
-	return ret;
 }
 
 static void assert_place(const char *program, const char *leaf, const char *fs,

@@ -30,18 +30,27 @@ done
 here=$(dirname "$0")
 counts=$(mktemp -d)
 trap 'rm -rf "$counts"' EXIT
+passed=0 failed=0 steps=""
+
+# step NAME VARIABLE COMMAND...: a step script that writes "passed failed"
+# to the file named by $VARIABLE; its counts join the totals.
+step()
+{
+	local name=$1 var=$2 p f
+	shift 2
+	env "$var=$counts/$name" "$@"
+	read -r p f < "$counts/$name" || { p=0; f=1; }
+	passed=$((passed + p))
+	failed=$((failed + f))
+	steps="$steps, $name $p/$((p + f))"
+}
 
 echo "== unit tests"
-UNIT_COUNTS=$counts/unit "$here/run-unit-tests.sh" "$@"
-read -r unit_pass unit_fail < "$counts/unit" || { unit_pass=0; unit_fail=1; }
+step unit UNIT_COUNTS "$here/run-unit-tests.sh" "$@"
 
 echo "== command-line tests"
-CLI_COUNTS=$counts/cli "$here/test-cli.sh" "$daxtest"
-read -r cli_pass cli_fail < "$counts/cli" || { cli_pass=0; cli_fail=1; }
-CI_COUNTS=$counts/ci "$here/check-ci.sh"
-read -r ci_pass ci_fail < "$counts/ci" || { ci_pass=0; ci_fail=1; }
-cli_pass=$((cli_pass + ci_pass))
-cli_fail=$((cli_fail + ci_fail))
+step cli CLI_COUNTS "$here/test-cli.sh" "$daxtest"
+step ci CI_COUNTS "$here/check-ci.sh"
 
 echo "== DAX suite in QEMU (make check)"
 "$daxtest" run --results results "${run_args[@]}"
@@ -57,25 +66,22 @@ if [ "$rc" -ne 0 ] && [ "$suite_fail" -eq 0 ]; then
 	echo "daxtest run exited $rc" >&2
 	suite_fail=1
 fi
+passed=$((passed + suite_pass))
+failed=$((failed + suite_fail))
 
 echo "== report.html in a browser"
-REPORT_COUNTS=$counts/report "$here/test-report.sh" "$daxtest" results/latest
-read -r report_pass report_fail < "$counts/report" || { report_pass=0; report_fail=1; }
+step report REPORT_COUNTS "$here/test-report.sh" "$daxtest" results/latest
+
+echo "== libvirt backend"
+step libvirt LIBVIRT_COUNTS "$here/test-libvirt.sh" "$daxtest"
 
 echo "== reliability (tests/fixtures, broken QEMU, signals)"
-FIXTURE_COUNTS=$counts/fixtures "$here/test-fixtures.sh" "$daxtest"
-read -r fixture_pass fixture_fail < "$counts/fixtures" || { fixture_pass=0; fixture_fail=1; }
-echo "== libvirt backend"
-LIBVIRT_COUNTS=$counts/libvirt "$here/test-libvirt.sh" "$daxtest"
-read -r libvirt_pass libvirt_fail < "$counts/libvirt" || { libvirt_pass=0; libvirt_fail=1; }
+step reliability FIXTURE_COUNTS "$here/test-fixtures.sh" "$daxtest"
 
 echo "== bisect self-test"
-BISECT_COUNTS=$counts/bisect "$here/bisect-selftest.sh" "$daxtest"
-read -r bisect_pass bisect_fail < "$counts/bisect" || { bisect_pass=0; bisect_fail=1; }
+step bisect BISECT_COUNTS "$here/bisect-selftest.sh" "$daxtest"
 
-passed=$((unit_pass + cli_pass + suite_pass + report_pass + libvirt_pass + fixture_pass + bisect_pass))
-failed=$((unit_fail + cli_fail + suite_fail + report_fail + libvirt_fail + fixture_fail + bisect_fail))
-echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, report $report_pass/$((report_pass + report_fail)), libvirt $libvirt_pass/$((libvirt_pass + libvirt_fail)), reliability $fixture_pass/$((fixture_pass + fixture_fail)), bisect $bisect_pass/$((bisect_pass + bisect_fail))"
+echo "== suite $suite_pass passed $suite_fail failed $suite_skip skipped$steps"
 line="$passed passed, $failed failed"
 [ "$suite_skip" -gt 0 ] && line="$line, $suite_skip skipped"
 [ "${suite_xfail:-0}" -gt 0 ] && line="$line, $suite_xfail xfailed"

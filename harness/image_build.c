@@ -211,8 +211,10 @@ static int add_link(struct entries *e, const char *guest, const char *host_path)
 
 /* Adds a host directory tree under guest_root (files, directories and
  * symbolic links; the "build" and "source" links modules_install leaves,
- * which point into the host's build tree, are skipped). */
-static int add_tree(struct entries *e, const char *host_root, const char *guest_root)
+ * which point into the host's build tree, are skipped). With programs,
+ * the shared libraries of each executable file come too. */
+static int add_tree(struct entries *e, const char *host_root, const char *guest_root,
+		    bool programs)
 {
 	char *const roots[] = { (char *)host_root, NULL };
 	size_t prefix = strlen(host_root);
@@ -241,6 +243,8 @@ static int add_tree(struct entries *e, const char *host_root, const char *guest_
 		else if (f->fts_info == FTS_F)
 			ret = add_entry(e, guest, ENTRY_FILE, f->fts_path,
 					f->fts_statp->st_mode & 0777);
+		if (!ret && programs && f->fts_info == FTS_F && (f->fts_statp->st_mode & 0111))
+			ret = add_libraries(e, f->fts_path);
 		else if (f->fts_info == FTS_SL)
 			ret = add_link(e, guest, f->fts_path);
 		free(guest);
@@ -286,8 +290,8 @@ static int collect(const struct image_opts *o, struct entries *e)
 	if (!recipe || !mods)
 		goto out;
 	if (add_host_file(e, "/init", o->agent) < 0 || load_recipe(e, recipe) < 0 ||
-	    add_tree(e, mods, "/lib/modules") < 0 ||
-	    add_tree(e, o->tests_dir, IMAGE_TESTS_DIR) < 0)
+	    add_tree(e, mods, "/lib/modules", false) < 0 ||
+	    add_tree(e, o->tests_dir, IMAGE_TESTS_DIR, true) < 0)
 		goto out;
 	if (e->busybox && add_busybox_applets(e) < 0)
 		goto out;

@@ -41,6 +41,9 @@ CFLAGS += $(USERCFLAGS)
 LDFLAGS += $(USERLDFLAGS)
 
 LOCAL_HDRS += $(selfdir)/kselftest_harness.h $(selfdir)/kselftest.h
+# How the programs are built is in the makefiles: a change there rebuilds
+# them (daxtest keeps built programs per kernel).
+LOCAL_HDRS += $(MAKEFILE_LIST) $(wildcard ../Makefile)
 $(OUTPUT)/%: %.c $(LOCAL_HDRS)
 	@mkdir -p $(@D)
 	$(LINK.c) $(filter-out $(LOCAL_HDRS),$^) $(LDLIBS) -o $@

@@ -12,6 +12,7 @@ build-essential bc flex bison libelf-dev libssl-dev dwarves cpio kmod ccache
 patch rsync git lz4
 busybox-static ndctl daxctl xfsprogs e2fsprogs
 libjson-c-dev libcmocka-dev
+clang libclang-rt-dev
 python3-yaml
 chromium
 "

@@ -8,12 +8,14 @@
 #   make test     the project's own tests: unit tests, then make check
 #   make bench    timings of the pipeline stages
 #   make mutants  deliberately broken kernels must fail the tests (nightly)
+#   make fuzz     libFuzzer on the parsers of guest output (nightly)
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
 #            MATRIX=quick|full (tests/matrix; default quick)
 #            J=N (guests in parallel; default one per core)
 #            KERNELS="debian-6.1 debian-6.12" (make check: each, then a table)
 #            DAXTEST_ARGS="extra daxtest run arguments"
+#            FUZZ_SECONDS=N (make fuzz: seconds per target; default 60)
 
 CC		?= cc
 BUILD		:= build
@@ -33,7 +35,7 @@ UNIT_SRCS	:= $(wildcard harness/tests/test_*.c)
 UNIT_BINS	:= $(patsubst harness/tests/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 GUEST_SRCS	:= $(wildcard guest/*.c)
 GUEST_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(GUEST_SRCS))
-HEADERS		:= $(wildcard harness/*.h harness/tests/*.h guest/*.h)
+HEADERS		:= $(wildcard harness/*.h harness/tests/*.h harness/fuzz/*.h guest/*.h)
 
 DAXTEST		:= $(BUILD)/daxtest
 AGENT		:= $(BUILD)/guest/daxtest-agent
@@ -41,7 +43,7 @@ RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(PATCHES),--patches $(PATCHES)) \
 		   $(if $(TESTS),--tests '$(TESTS)') $(if $(MATRIX),--matrix $(MATRIX)) \
 		   $(if $(J),-j $(J)) $(DAXTEST_ARGS)
 
-.PHONY: all deps kernel image check test unit bench mutants clean
+.PHONY: all deps fuzz-deps kernel image check test unit bench mutants fuzz clean
 all: $(DAXTEST) $(AGENT)
 
 deps:
@@ -71,7 +73,7 @@ $(AGENT): $(GUEST_OBJS)
 .SECONDEXPANSION:
 # Keep the sanitizer objects: make would delete them as intermediates,
 # after make test's summary line.
-.SECONDARY: $(HARNESS_SAN_OBJS)
+.SECONDARY: $(HARNESS_SAN_OBJS) $(BUILD)/san/harness/fuzz/fuzz_targets.o
 unit_objs = $(addprefix $(BUILD)/san/harness/,$(addsuffix .o,$($(1)_DEPS)))
 $(BUILD)/unit/%: harness/tests/%.c $$(call unit_objs,$$*) $(HEADERS)
 	@mkdir -p $(@D)
@@ -102,6 +104,35 @@ bench: deps all
 
 mutants: deps all
 	@scripts/mutants.sh $(DAXTEST) $(DAXTEST_ARGS)
+
+# make fuzz: the parsers of what the guest writes, under libFuzzer. The
+# targets (harness/fuzz/fuzz_targets.c) are the ones test_fuzz_regressions
+# replays on the saved inputs of harness/tests/data/fuzz/.
+FUZZ_CC		:= clang
+FUZZ_SECONDS	?= 60
+FUZZ_TARGETS	:= ktap console_watch agent_stream
+FUZZ_CFLAGS	:= $(HARNESS_CFLAGS) -Iharness -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all
+# fuzz_ktap also prints what it parsed with report_ktap.c and parses that.
+FUZZ_OBJS	:= $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(FUZZ_TARGETS) report_ktap result \
+		   fuzz/fuzz_targets)
+FUZZ_BINS	:= $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+.SECONDARY: $(FUZZ_OBJS)
+# fuzz_targets.c in make unit: its headers are in harness/
+$(BUILD)/san/harness/fuzz/%.o: HARNESS_CFLAGS += -Iharness
+
+fuzz-deps:
+	@FUZZ=1 scripts/deps.sh
+
+$(BUILD)/fuzz/obj/%.o: harness/%.c $(HEADERS) | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: harness/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HEADERS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
+
+fuzz: fuzz-deps $(FUZZ_BINS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 clean:
 	rm -rf $(BUILD)

@@ -15,6 +15,9 @@
 
 #define KTAP_INDENT		2
 #define TRAILING_SHOWN		30	/* last lines of a failed program's output */
+/* The program's results are one level below the run's, and ktap_parse()
+ * takes KTAP_MAX_DEPTH levels: subtests nested deeper are left out. */
+#define KTAP_MAX_INDENT		((KTAP_MAX_DEPTH - 1) * KTAP_INDENT)
 
 static bool ktap_failed(enum ktap_status s)
 {
@@ -92,7 +95,10 @@ static void emit_subtests(FILE *f, int indent, const struct ktap_test *tests, si
 		if (ktap_failed(t->status))
 			for (j = 0; j < t->nr_diag; j++)
 				emit_diag(f, indent, "", t->diag[j]);
-		if (t->nr_subtests)
+		if (t->nr_subtests && indent + KTAP_INDENT > KTAP_MAX_INDENT)
+			fprintf(f, "%*s# (%zu subtests nested too deep to show)\n", indent, "",
+				t->nr_subtests);
+		else if (t->nr_subtests)
 			emit_block(f, indent + KTAP_INDENT, t->subtests, t->nr_subtests);
 		emit_result(f, indent, !ktap_failed(t->status), i + 1, t->name,
 			    ktap_keyword(t->status), t->directive);

@@ -52,7 +52,7 @@ def result(ok, what):
 
 # What each pipeline must run (a regex on its commands).
 PULL = [r"\bmake check\b"]
-NIGHTLY = [r"\bmake check MATRIX=full\b", r"\bmake mutants\b", r'\bmake check KERNELS="[^"]+ [^"]+"']
+NIGHTLY = [r"\bmake check MATRIX=full\b", r"\bmake mutants\b", r"\bmake fuzz\b", r'\bmake check KERNELS="[^"]+ [^"]+"']
 WANTS = {
     "ci/github-pull-request.yml": PULL,
     "ci/github-nightly.yml": NIGHTLY,

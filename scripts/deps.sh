@@ -17,6 +17,12 @@ python3-yaml
 chromium
 "
 
+# FUZZ=1 (make fuzz): clang and libFuzzer's runtime (a recommended
+# package of clang, which --no-install-recommends leaves out).
+if [ -n "${FUZZ:-}" ]; then
+	PACKAGES="$PACKAGES clang libclang-rt-dev"
+fi
+
 # KERNELS="debian-6.1 ...": their Debian source packages too.
 for k in ${KERNELS:-}; do
 	case $k in

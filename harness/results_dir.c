@@ -27,7 +27,7 @@ void results_dir_make_id(char *buf, size_t len)
 
 int results_dir_create(struct results_dir *d, const char *root, const char *run_id)
 {
-	char *latest = NULL;
+	char *latest = NULL, *tmp;
 
 	memset(d, 0, sizeof(*d));
 	d->path = path_join(root, run_id);
@@ -40,9 +40,15 @@ int results_dir_create(struct results_dir *d, const char *root, const char *run_
 		log_error("cannot create the results directory %s: %s", d->path, strerror(errno));
 		goto fail;
 	}
-	unlink(latest);
-	if (symlink(run_id, latest) < 0)
+	/* Another run may point it elsewhere at the same time: a new link
+	 * renamed over the old one, never a moment without. */
+	tmp = str_printf("%s.%d", latest, (int)getpid());
+	if (!tmp || symlink(run_id, tmp) < 0 || rename(tmp, latest) < 0) {
 		log_debug("cannot point %s at %s: %s", latest, run_id, strerror(errno));
+		if (tmp)
+			unlink(tmp);
+	}
+	free(tmp);
 	free(latest);
 	return 0;
 fail:

@@ -10,6 +10,9 @@
 #   4. reliability: misbehaving tests (tests/fixtures), QEMU and the guest
 #      broken from outside, signals, two runs at once
 #   5. daxtest bisect over a small kernel history with one broken commit
+#   6. security: a run exposes nothing (private work directory and
+#      backing files, no network), and a user without root runs the suite
+#      (as root: the system user daxtest-ci, created once)
 # Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (xfailed:
 # known failures, tests/known/).
 #
@@ -68,9 +71,19 @@ echo "== bisect self-test"
 BISECT_COUNTS=$counts/bisect "$here/bisect-selftest.sh" "$daxtest"
 read -r bisect_pass bisect_fail < "$counts/bisect" || { bisect_pass=0; bisect_fail=1; }
 
-passed=$((unit_pass + cli_pass + suite_pass + report_pass + fixture_pass + bisect_pass))
-failed=$((unit_fail + cli_fail + suite_fail + report_fail + fixture_fail + bisect_fail))
-echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, report $report_pass/$((report_pass + report_fail)), reliability $fixture_pass/$((fixture_pass + fixture_fail)), bisect $bisect_pass/$((bisect_pass + bisect_fail))"
+echo "== security (work directory, file modes, no ports)"
+SECURITY_COUNTS=$counts/security "$here/test-security.sh" "$daxtest"
+read -r security_pass security_fail < "$counts/security" || { security_pass=0; security_fail=1; }
+
+echo "== non-root run (user daxtest-ci)"
+NONROOT_COUNTS=$counts/nonroot "$here/test-nonroot.sh" "$daxtest"
+read -r nonroot_pass nonroot_fail < "$counts/nonroot" || { nonroot_pass=0; nonroot_fail=1; }
+security_pass=$((security_pass + nonroot_pass))
+security_fail=$((security_fail + nonroot_fail))
+
+passed=$((unit_pass + cli_pass + suite_pass + report_pass + fixture_pass + bisect_pass + security_pass))
+failed=$((unit_fail + cli_fail + suite_fail + report_fail + fixture_fail + bisect_fail + security_fail))
+echo "== unit $unit_pass/$((unit_pass + unit_fail)), command line $cli_pass/$((cli_pass + cli_fail)), suite $suite_pass passed $suite_fail failed $suite_skip skipped, report $report_pass/$((report_pass + report_fail)), reliability $fixture_pass/$((fixture_pass + fixture_fail)), bisect $bisect_pass/$((bisect_pass + bisect_fail)), security $security_pass/$((security_pass + security_fail))"
 line="$passed passed, $failed failed"
 [ "$suite_skip" -gt 0 ] && line="$line, $suite_skip skipped"
 [ "${suite_xfail:-0}" -gt 0 ] && line="$line, $suite_xfail xfailed"

@@ -124,13 +124,24 @@ enum accel accel_probe_cached(const char *qemu, const char *work_dir,
 	char *line = NULL;
 	enum accel a;
 	size_t i;
+	int fd;
 
+	/* Not cached: the user may be added to the kvm group, or the
+	 * device's mode changed, since the last probe. */
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		*why = reasons[0];
+		a = ACCEL_TCG;
+		goto out;
+	}
+	close(fd);
 	if (path && id && read_file(path, &text, NULL) == 0) {
 		char cached_id[64], answer[8];
 		int reason = -1;
 
+		/* An older daxtest cached "/dev/kvm cannot be opened" too. */
 		if (sscanf(text, "%63s %7s %d", cached_id, answer, &reason) >= 2 &&
-		    !strcmp(cached_id, id)) {
+		    !strcmp(cached_id, id) && reason != 0) {
 			a = !strcmp(answer, "kvm") ? ACCEL_KVM : ACCEL_TCG;
 			*why = reason >= 0 && reason < 4 ? reasons[reason] : "probe failed";
 			if (a == ACCEL_KVM)
@@ -147,7 +158,7 @@ enum accel accel_probe_cached(const char *qemu, const char *work_dir,
 				reason = (int)i;
 		line = str_printf("%s %s %d\n", id, accel_name(a), reason);
 		if (line)
-			write_file_atomic(path, line, strlen(line), 0644);
+			write_file_atomic(path, line, strlen(line), 0600);
 	}
 out:
 	free(path);

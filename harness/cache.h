@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The content-addressed caches (kernel builds, guest images, ccache):
- * $DAXTEST_CACHE, else $XDG_CACHE_HOME/daxtest, else ~/.cache/daxtest.
+ * $DAXTEST_CACHE, else $XDG_CACHE_HOME/daxtest, else ~/.cache/daxtest
+ * (HOME, else the passwd entry's home), else /tmp/daxtest-cache-<uid>.
+ * One per user; created 0700.
  * Writers take an flock on a lock file, so concurrent runs are safe.
  */
 #ifndef DAXTEST_CACHE_H
 #define DAXTEST_CACHE_H
 
-/* malloc'd cache directory (created), or NULL after logging. */
+/* malloc'd cache directory (created, 0700 if new; the /tmp fallback
+ * must be the user's alone), or NULL after logging. */
 char *cache_dir(void);
 /* Exclusive lock on path (created); says so if it has to wait.
  * Returns an fd for cache_unlock, or -1 after logging. */

@@ -99,7 +99,7 @@ static pid_t spawn_qemu(const struct strv *argv, const char *qemu_log)
 	int log_fd, null_fd;
 	pid_t pid;
 
-	log_fd = open(qemu_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	log_fd = open(qemu_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (log_fd < 0 || null_fd < 0) {
 		log_error("cannot open %s: %s", qemu_log, strerror(errno));

@@ -3,6 +3,7 @@
  * image_build.c - assemble the guest initramfs from the recipe
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <fts.h>
 #include <stdio.h>
@@ -333,11 +334,17 @@ static int write_cpio(const struct entries *e, const char *path)
 	struct cpio_writer w;
 	size_t i;
 	FILE *f;
-	int ret;
+	int fd, ret;
 
-	f = fopen(path, "w");
-	if (!f)
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	cpio_init(&w, f);
 	for (i = 0; i < e->nr; i++) {
 		const struct entry *x = &e->v[i];
@@ -398,6 +405,9 @@ int image_build(const struct image_opts *o, struct image *img)
 		goto out;
 	if (!o->rebuild && path_is_file(img->path)) {
 		img->cached = true;
+		/* An image cached before images were private. */
+		if (chmod(img->path, 0600) < 0)
+			log_debug("cannot chmod %s: %s", img->path, strerror(errno));
 		log_info("image: cached (%zu entries, %s), nothing to build", e.nr, img->path);
 		ret = 0;
 		goto out;
@@ -411,7 +421,8 @@ int image_build(const struct image_opts *o, struct image *img)
 		log_error("image: writing %s failed: %s", raw, strerror(-err));
 		goto out;
 	}
-	if (compress(raw, tmp) < 0)
+	/* lz4 creates its output with the umask's mode. */
+	if (compress(raw, tmp) < 0 || chmod(tmp, 0600) < 0)
 		goto out;
 	if (rename(tmp, img->path) < 0) {
 		log_error("image: cannot move %s to %s: %s", tmp, img->path, strerror(errno));

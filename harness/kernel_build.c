@@ -278,7 +278,8 @@ static int prepare_tree(struct build *b)
 		log_error("cannot undo the previous patches in %s", b->worktree);
 		goto out;
 	}
-	if (kernel_source_sync(&b->src, b->worktree, b->log) < 0)
+	if (kernel_source_fetch(&b->src) < 0 ||
+	    kernel_source_sync(&b->src, b->worktree, b->log) < 0)
 		goto out;
 	log_info("kernel: [2/5] applying %zu patch%s", b->series.nr,
 		 b->series.nr == 1 ? "" : "es");

@@ -118,12 +118,16 @@ static int resolve_debian(const char *kernel, const char *cache_dir, struct kern
 			  package, kernel ? kernel : DEFAULT_KERNEL);
 		goto out;
 	}
-	if (debian_extract(package, version, cache_dir, &ks->dir) < 0)
-		goto out;
+	/* Extracted only when a build needs it (kernel_source_fetch): a
+	 * cached kernel costs no 1.7 GB tree in the cache. */
 	ks->location = str_printf("deb-%s", package);
 	ks->identity = str_printf("debian %s %s", package, version);
 	ks->description = str_printf("%s %s", package, version);
-	ret = ks->location && ks->identity && ks->description ? 0 : -1;
+	ks->cache_dir = strdup(cache_dir);
+	ks->package = package;
+	ks->version = version;
+	package = version = NULL;
+	ret = ks->location && ks->identity && ks->description && ks->cache_dir ? 0 : -1;
 out:
 	free(version);
 	free(package);
@@ -285,6 +289,15 @@ static int resolve_ksrc(const char *ksrc, struct kernel_source *ks)
 	ks->location = str_printf("ksrc-%.12s", hex);
 	ks->description = str_printf("%s (%s)", real, ks->identity);
 	return ks->location && ks->description ? 0 : -1;
+}
+
+int kernel_source_fetch(struct kernel_source *ks)
+{
+	if (ks->dir)
+		return 0;
+	if (!ks->package || !ks->version || !ks->cache_dir)
+		return -1;
+	return debian_extract(ks->package, ks->version, ks->cache_dir, &ks->dir);
 }
 
 int kernel_source_resolve(const char *ksrc, const char *kernel, const char *cache_dir,
@@ -456,6 +469,9 @@ out:
 void kernel_source_free(struct kernel_source *ks)
 {
 	free(ks->dir);
+	free(ks->package);
+	free(ks->version);
+	free(ks->cache_dir);
 	free(ks->location);
 	free(ks->identity);
 	free(ks->description);

@@ -11,7 +11,8 @@
 #define DEFAULT_KERNEL "debian-6.12"
 
 struct kernel_source {
-	char *dir;		/* the tree to copy from */
+	char *dir;		/* the tree to copy from (NULL until fetched) */
+	char *package, *version, *cache_dir;	/* a Debian source not yet extracted */
 	char *location;		/* stable name of the worktree, e.g. "deb-linux-source-6.12" */
 	char *identity;		/* what the content is: package version, or git commit + diff hash */
 	char *description;	/* for people: "linux-source-6.12 6.12.117-1~deb12u1" */
@@ -23,10 +24,15 @@ struct kernel_source {
  * "debian-<major>.<minor>". */
 char *kernel_source_package(const char *kernel);
 /* Finds the source: the tree ksrc, or else the Debian source package of
- * kernel (NULL: DEFAULT_KERNEL), extracted into the cache once. 0, or -1
+ * kernel (NULL: DEFAULT_KERNEL), which kernel_source_fetch extracts into
+ * the cache when a build needs it. 0, or -1
  * after logging one line naming the problem. */
 int kernel_source_resolve(const char *ksrc, const char *kernel, const char *cache_dir,
 			  struct kernel_source *ks);
+/* Extracts a Debian source package into the cache (once) when the tree
+ * is not there yet; a --ksrc tree is there already. 0, or -1 after
+ * logging. */
+int kernel_source_fetch(struct kernel_source *ks);
 /* Makes worktree hold exactly the source's files; every file it writes
  * gets the current time, files whose content did not change are left
  * alone (incremental builds stay correct). */

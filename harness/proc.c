@@ -109,12 +109,17 @@ static int wait_status(pid_t pid)
 
 static int open_input(const struct proc_spec *spec)
 {
-	char tmpl[] = "/tmp/daxtest-input.XXXXXX";
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096];
 	size_t len;
 	int fd;
 
 	if (!spec->input)
 		return open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(tmpl, sizeof(tmpl), "%s/daxtest-input.XXXXXX", dir) >= sizeof(tmpl))
+		return -1;
 	fd = mkostemp(tmpl, O_CLOEXEC);
 	if (fd < 0)
 		return -1;

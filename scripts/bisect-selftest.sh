@@ -45,10 +45,16 @@ make_repo() {
 	   git -C "$repo" rev-parse -q --verify HEAD >/dev/null; then
 		return 0
 	fi
-	"$daxtest" kernel build >/dev/null 2>&1	# extracts the Debian source if needed
+	# The Debian source daxtest extracted for a build, else the tarball
+	# (a cached kernel needs no extracted source).
 	src=$(ls -d "$cache"/src/linux-source-6.12_*/linux-source-6.12 2>/dev/null | head -1)
-	[ -n "$src" ] || { echo "# no extracted linux-source-6.12 in $cache/src"; return 1; }
-	rm -rf "$repo" && mkdir -p "$repo" && cp -a "$src/." "$repo/" || return 1
+	rm -rf "$repo" && mkdir -p "$repo" || return 1
+	if [ -n "$src" ]; then
+		cp -a "$src/." "$repo/" || return 1
+	else
+		tar -xf /usr/src/linux-source-6.12.tar.xz -C "$repo" --strip-components=1 ||
+			{ echo "# cannot extract /usr/src/linux-source-6.12.tar.xz"; return 1; }
+	fi
 	git -C "$repo" init -q && git -C "$repo" add -A -f . && echo "$stamp" > "$repo/.daxtest-stamp" &&
 	echo .daxtest-stamp > "$repo/.git/info/exclude" || return 1
 	GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \

@@ -12,6 +12,9 @@
 #   5. reliability: misbehaving tests (tests/fixtures), QEMU and the guest
 #      broken from outside, signals, two runs at once
 #   6. daxtest bisect over a small kernel history with one broken commit
+#   7. security: a run exposes nothing (private work directory and
+#      backing files, no network), and a user without root runs the suite
+#      (as root: the system user daxtest-ci, created once)
 # Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (xfailed:
 # known failures, tests/known/).
 #
@@ -80,6 +83,12 @@ step reliability FIXTURE_COUNTS "$here/test-fixtures.sh" "$daxtest"
 
 echo "== bisect self-test"
 step bisect BISECT_COUNTS "$here/bisect-selftest.sh" "$daxtest"
+
+echo "== security (work directory, file modes, no ports)"
+step security SECURITY_COUNTS "$here/test-security.sh" "$daxtest"
+
+echo "== non-root run (user daxtest-ci)"
+step nonroot NONROOT_COUNTS "$here/test-nonroot.sh" "$daxtest"
 
 echo "== suite $suite_pass passed $suite_fail failed $suite_skip skipped$steps"
 line="$passed passed, $failed failed"

@@ -1,0 +1,1 @@
+test_cache_DEPS := cache fsutil log

@@ -16,34 +16,13 @@
 # Cases also check that no QEMU of theirs is left. Prints TAP;
 # with FIXTURE_COUNTS=file, writes "passed failed" there.
 set -u
+. "$(dirname "$0")/tap.sh"
 
 daxtest=$(realpath "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-passed=0
-failed=0
+TAP_DIAG=$tmp/err
 base=(--accel tcg -j 1)
-
-result()
-{
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		echo "ok $n - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -f "$tmp/err" ] && tail -5 "$tmp/err" | sed 's/^/#   /'
-	fi
-}
-
-check()
-{
-	local desc=$1
-	shift
-	if "$@"; then result ok "$desc"; else result fail "$desc"; fi
-}
 
 # No QEMU runs on files under work directory root $1, and nothing is
 # left there.
@@ -75,20 +54,20 @@ echo "TAP version 13"
 mkdir -p "$tmp/w1"
 TMPDIR="$tmp/w1" "$daxtest" run "${base[@]}" --tests 'fixtures/*' --results "$tmp/r1" > "$tmp/out" 2> "$tmp/err"
 rc=$?
-check "fixtures run: exit 1 (tests failed, the run itself did not)" [ "$rc" -eq 1 ]
-check "healthy passes" ktap_line healthy -q
-check "spin: TIMEOUT" grep -qE '^not ok [0-9]+ fixtures/spin@.*# TIMEOUT' "$tmp/out"
-check "fake KTAP: fails as broken KTAP" grep -qE '^not ok [0-9]+ fixtures/fake_ktap@.*broken KTAP' "$tmp/out"
-check "fake KTAP: its fake results stay nested" bash -c "! grep -qE '^ok [0-9]+ (reflink|per-file-dax)/' '$tmp/out'"
-check "panic: crashed, with the panic from the console" \
+check_cmd "fixtures run: exit 1 (tests failed, the run itself did not)" [ "$rc" -eq 1 ]
+check_cmd "healthy passes" ktap_line healthy -q
+check_cmd "spin: TIMEOUT" grep -qE '^not ok [0-9]+ fixtures/spin@.*# TIMEOUT' "$tmp/out"
+check_cmd "fake KTAP: fails as broken KTAP" grep -qE '^not ok [0-9]+ fixtures/fake_ktap@.*broken KTAP' "$tmp/out"
+check_cmd "fake KTAP: its fake results stay nested" bash -c "! grep -qE '^ok [0-9]+ (reflink|per-file-dax)/' '$tmp/out'"
+check_cmd "panic: crashed, with the panic from the console" \
 	grep -qE '^not ok [0-9]+ fixtures/panic@.*the guest died: Kernel panic - not syncing: sysrq triggered crash' "$tmp/out"
-check "after the panic: a fresh guest runs the next test" grep -qE '^ok [0-9]+ fixtures/after_panic@' "$tmp/out"
-check "D state: failed, the process stuck in the kernel is named" \
+check_cmd "after the panic: a fresh guest runs the next test" grep -qE '^ok [0-9]+ fixtures/after_panic@' "$tmp/out"
+check_cmd "D state: failed, the process stuck in the kernel is named" \
 	bash -c "grep -qE '^not ok [0-9]+ fixtures/d_state@' '$tmp/out' && grep -q 'survived SIGKILL in state D' '$tmp/out'"
-check "after the D state: a fresh guest runs the next test" grep -qE '^ok [0-9]+ fixtures/after_d_state@' "$tmp/out"
-check "a test cannot open the result port" grep -qE '^ok [0-9]+ fixtures/port_busy@' "$tmp/out"
-check "only the real results count: 4 passed, 4 failed" grep -qx '4 passed, 4 failed' "$tmp/err"
-check "fixtures run: no QEMU left, no work directory left" clean_after "$tmp/w1"
+check_cmd "after the D state: a fresh guest runs the next test" grep -qE '^ok [0-9]+ fixtures/after_d_state@' "$tmp/out"
+check_cmd "a test cannot open the result port" grep -qE '^ok [0-9]+ fixtures/port_busy@' "$tmp/out"
+check_cmd "only the real results count: 4 passed, 4 failed" grep -qx '4 passed, 4 failed' "$tmp/err"
+check_cmd "fixtures run: no QEMU left, no work directory left" clean_after "$tmp/w1"
 
 # 2. QEMU killed from outside mid-test.
 "$daxtest" run "${base[@]}" --tests 'fixtures/healthy,fixtures/spin' --timeout 300 \
@@ -99,10 +78,10 @@ if wait_for_console "$tmp/r2/latest/console.log" "daxtest: begin fixtures/spin";
 fi
 wait "$pid"
 rc=$?
-check "QEMU killed from outside: exit 2" [ "$rc" -eq 2 ]
-check "QEMU killed from outside: one line names it" \
+check_cmd "QEMU killed from outside: exit 2" [ "$rc" -eq 2 ]
+check_cmd "QEMU killed from outside: one line names it" \
 	bash -c "[ \$(grep -c '^daxtest: error:' '$tmp/err') -eq 1 ] && grep -q 'QEMU was killed by signal 9' '$tmp/err'"
-check "QEMU killed from outside: the test before it kept its result" \
+check_cmd "QEMU killed from outside: the test before it kept its result" \
 	bash -c "grep -qE '^ok 1 fixtures/healthy@' '$tmp/out' && grep -q '^passed=1' '$tmp'/r2/latest/summary.txt"
 
 # 3. SIGTERM and SIGINT of daxtest mid-test.
@@ -119,10 +98,10 @@ for sig in TERM INT; do
 	fi
 	wait "$pid"
 	rc=$?
-	check "SIG$sig mid-test: exit 130" [ "$rc" -eq 130 ]
-	check "SIG$sig mid-test: no QEMU left, work directory removed" \
+	check_cmd "SIG$sig mid-test: exit 130" [ "$rc" -eq 130 ]
+	check_cmd "SIG$sig mid-test: no QEMU left, work directory removed" \
 		bash -c "[ -n '$work' ] && [ ! -e '$work' ] && [ -z \"\$(pgrep -P $pid)\" ]"
-	check "SIG$sig mid-test: results written" test -s "$tmp/r-$sig/latest/results.json"
+	check_cmd "SIG$sig mid-test: results written" test -s "$tmp/r-$sig/latest/results.json"
 done
 
 # 4. A broken QEMU, initramfs or kernel: a wrapper in PATH breaks one
@@ -152,10 +131,10 @@ WRAP
 	PATH="$tmp/bin-$what:$PATH" TMPDIR="$tmp/w-$what" "$daxtest" run "${base[@]}" --boot-timeout 15 \
 		--tests fixtures/healthy --results "$tmp/r-$what" > "$tmp/out" 2> "$tmp/err"
 	rc=$?
-	check "$what: exit 2 with one line: $want" \
+	check_cmd "$what: exit 2 with one line: $want" \
 		bash -c "[ $rc -eq 2 ] && [ \$(grep -c '^daxtest: error:' '$tmp/err') -eq 1 ] && grep -q '^daxtest: error: .*$want' '$tmp/err'"
-	check "$what: results written" test -s "$tmp/r-$what/latest/results.json"
-	check "$what: no QEMU left, no work directory left" clean_after "$tmp/w-$what"
+	check_cmd "$what: results written" test -s "$tmp/r-$what/latest/results.json"
+	check_cmd "$what: no QEMU left, no work directory left" clean_after "$tmp/w-$what"
 }
 broken_run refuse "QEMU failed: .*no-such-option"
 broken_run initramfs "the kernel did not boot: Kernel panic"
@@ -168,12 +147,8 @@ p1=$!
 p2=$!
 wait "$p1"; rc1=$?
 wait "$p2"; rc2=$?
-check "two runs at once: both pass" [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]
-check "two runs at once: separate results directories, each with its own test" \
+check_cmd "two runs at once: both pass" [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]
+check_cmd "two runs at once: separate results directories, each with its own test" \
 	bash -c "[ \$(ls -d '$tmp'/c/2* | wc -l) -eq 2 ] && grep -q fixtures/healthy '$tmp/c1.out' && grep -q fixtures/after_panic '$tmp/c2.out'"
 
-echo "1..$n"
-if [ -n "${FIXTURE_COUNTS:-}" ]; then
-	echo "$passed $failed" > "$FIXTURE_COUNTS"
-fi
-[ "$failed" -eq 0 ]
+tap_finish "${FIXTURE_COUNTS:-}"

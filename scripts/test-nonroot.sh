@@ -13,6 +13,7 @@
 #
 # usage: test-nonroot.sh DAXTEST
 set -u
+. "$(dirname "$0")/tap.sh"
 
 # The default kernel: what make passes for KSRC= or PATCHES= is not
 # what the user's plain "daxtest run" below builds.
@@ -22,38 +23,10 @@ daxtest=$(realpath "$1")
 project=$(dirname "$(dirname "$daxtest")")
 user="daxtest-ci"
 test_name=per-file-dax/dax_statx
-n=0
-passed=0
-failed=0
-
-# check DESCRIPTION OK: OK is 1 or 0.
-check()
-{
-	local desc=$1 ok=$2
-	n=$((n + 1))
-	if [ "$ok" = 1 ]; then
-		echo "ok $n - $desc"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n - $desc"
-		failed=$((failed + 1))
-	fi
-}
-
-# check_cmd DESCRIPTION COMMAND...: ok when the command succeeds.
-check_cmd()
-{
-	local desc=$1
-	shift
-	if "$@"; then check "$desc" 1; else check "$desc" 0; fi
-}
 
 finish()
 {
-	echo "1..$n"
-	[ -n "${NONROOT_COUNTS:-}" ] && echo "$passed $failed" > "$NONROOT_COUNTS"
-	[ "$failed" -eq 0 ]
-	exit
+	tap_finish "${NONROOT_COUNTS:-}"
 }
 
 echo "TAP version 13"

@@ -12,6 +12,7 @@
 #
 # usage: test-security.sh DAXTEST
 set -u
+. "$(dirname "$0")/tap.sh"
 
 # The default kernel: KSRC= or PATCHES= from make would mean a build.
 unset KSRC PATCHES
@@ -19,31 +20,7 @@ unset KSRC PATCHES
 daxtest=$(realpath "$1")
 project=$(dirname "$(dirname "$daxtest")")
 test_name=per-file-dax/dax_statx
-n=0
-passed=0
-failed=0
 dpid=
-
-# check DESCRIPTION OK: OK is 1 or 0.
-check()
-{
-	local desc=$1 ok=$2
-	n=$((n + 1))
-	if [ "$ok" = 1 ]; then
-		echo "ok $n - $desc"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n - $desc"
-		failed=$((failed + 1))
-	fi
-}
-
-check_cmd()
-{
-	local desc=$1
-	shift
-	if "$@"; then check "$desc" 1; else check "$desc" 0; fi
-}
 
 # check_empty DESCRIPTION FILE: ok when FILE is empty, else shows it.
 check_empty()
@@ -68,10 +45,7 @@ cleanup()
 
 finish()
 {
-	echo "1..$n"
-	[ -n "${SECURITY_COUNTS:-}" ] && echo "$passed $failed" > "$SECURITY_COUNTS"
-	[ "$failed" -eq 0 ]
-	exit
+	tap_finish "${SECURITY_COUNTS:-}"
 }
 
 # The inodes of a process's sockets.

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP for make test's step scripts (sourced): each check prints "ok N -
+# ..." or "not ok N - ...", and tap_finish writes "passed failed" to the
+# counts file make-test.sh reads.
+#
+#   check DESCRIPTION OK        OK is 1 or 0
+#   check_cmd DESCRIPTION CMD...  ok when the command succeeds
+#   tap_finish COUNTS_FILE      the plan line, the counts; exits 0 or 1
+# A failed check shows the last lines of $TAP_DIAG when it names a file.
+
+n=0
+passed=0
+failed=0
+
+check()
+{
+	local desc=$1 ok=$2
+	n=$((n + 1))
+	if [ "$ok" = 1 ]; then
+		echo "ok $n - $desc"
+		passed=$((passed + 1))
+	else
+		echo "not ok $n - $desc"
+		failed=$((failed + 1))
+		if [ -n "${TAP_DIAG:-}" ] && [ -f "$TAP_DIAG" ]; then
+			tail -5 "$TAP_DIAG" | sed 's/^/#   /'
+		fi
+	fi
+}
+
+check_cmd()
+{
+	local desc=$1
+	shift
+	if "$@"; then check "$desc" 1; else check "$desc" 0; fi
+}
+
+tap_finish()
+{
+	echo "1..$n"
+	[ -n "${1:-}" ] && echo "$passed $failed" > "$1"
+	[ "$failed" -eq 0 ]
+	exit
+}

@@ -17,6 +17,7 @@
 
 #include "fsutil.h"
 #include "guest_session.h"
+#include "host_tools.h"
 #include "log.h"
 #include "proc.h"
 #include "session_io.h"
@@ -96,9 +97,15 @@ static void pipes_close(struct pipes *p)
 
 static pid_t spawn_qemu(const struct strv *argv, const char *qemu_log)
 {
+	char *path = host_tool_find(argv->v[0]);
 	int log_fd, null_fd;
 	pid_t pid;
 
+	if (!path) {
+		log_error("cannot run %s: not found in PATH, /usr/local/sbin, /usr/sbin or /sbin",
+			  argv->v[0]);
+		return -1;
+	}
 	log_fd = open(qemu_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (log_fd < 0 || null_fd < 0) {
@@ -113,14 +120,16 @@ static pid_t spawn_qemu(const struct strv *argv, const char *qemu_log)
 		dup2(null_fd, STDIN_FILENO);
 		dup2(log_fd, STDOUT_FILENO);
 		dup2(log_fd, STDERR_FILENO);
-		execvp(argv->v[0], argv->v);
-		dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv->v[0], strerror(errno));
+		execv(path, argv->v);
+		dprintf(STDERR_FILENO, "cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
+	free(path);
 	close(log_fd);
 	close(null_fd);
 	return pid;
 fail:
+	free(path);
 	if (log_fd >= 0)
 		close(log_fd);
 	if (null_fd >= 0)

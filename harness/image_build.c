@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "host_tools.h"
 #include "image_build.h"
 #include "kernel_build.h"
 #include "log.h"
@@ -143,7 +144,27 @@ static int add_busybox_applets(struct entries *e)
 	return ret;
 }
 
-static int recipe_line(struct entries *e, char *line, const char *where)
+/* Reading the recipe: building the image's entries (e), or, before any
+ * build, only finding the host files that are missing (missing). */
+struct recipe_pass {
+	struct entries *e;
+	struct host_missing *missing;
+	char *package;		/* of the entries that follow ("package" lines) */
+};
+
+/* A host file of the recipe: added, or checked for (readable; and
+ * executable for a program). */
+static int recipe_host_file(struct recipe_pass *r, const char *guest, const char *host,
+			    bool program)
+{
+	if (r->e)
+		return add_host_file(r->e, guest, host);
+	if (access(host, program ? R_OK | X_OK : R_OK) < 0)
+		host_missing_add(r->missing, host, r->package);
+	return 0;
+}
+
+static int recipe_line(struct recipe_pass *r, char *line, const char *where)
 {
 	char *save = NULL, *verb, *a, *b, *extra;
 
@@ -153,30 +174,37 @@ static int recipe_line(struct entries *e, char *line, const char *where)
 	a = strtok_r(NULL, " \t", &save);
 	b = strtok_r(NULL, " \t", &save);
 	extra = strtok_r(NULL, " \t", &save);
+	if (!strcmp(verb, "package") && a && !b) {
+		free(r->package);
+		r->package = strdup(a);
+		return r->package ? 0 : -1;
+	}
 	if (!a || extra || (a[0] != '/') || (b && b[0] != '/' && strcmp(verb, "link"))) {
 		log_error("%s: malformed line (see the comment at the top of the recipe)", where);
 		return -1;
 	}
 	if (!strcmp(verb, "bin")) {
-		if (add_host_file(e, b ? b : a, a) < 0)
+		if (recipe_host_file(r, b ? b : a, a, true) < 0)
 			return -1;
-		return add_libraries(e, a);
+		return r->e ? add_libraries(r->e, a) : 0;
 	}
 	if (!strcmp(verb, "file"))
-		return add_host_file(e, b ? b : a, a);
+		return recipe_host_file(r, b ? b : a, a, false);
 	if (!strcmp(verb, "link") && b)
-		return add_entry(e, a, ENTRY_LINK, b, 0777);
+		return r->e ? add_entry(r->e, a, ENTRY_LINK, b, 0777) : 0;
 	if (!strcmp(verb, "dir") && !b)
-		return add_entry(e, a, ENTRY_DIR, NULL, 0755);
+		return r->e ? add_entry(r->e, a, ENTRY_DIR, NULL, 0755) : 0;
 	if (!strcmp(verb, "busybox") && !b) {
-		e->busybox = strdup(a);
-		return e->busybox ? add_host_file(e, "/bin/busybox", a) : -1;
+		if (!r->e)
+			return recipe_host_file(r, "/bin/busybox", a, true);
+		r->e->busybox = strdup(a);
+		return r->e->busybox ? add_host_file(r->e, "/bin/busybox", a) : -1;
 	}
 	log_error("%s: unknown entry '%s'", where, verb);
 	return -1;
 }
 
-static int load_recipe(struct entries *e, const char *path)
+static int load_recipe(struct recipe_pass *r, const char *path)
 {
 	char *text = NULL, *line, *next;
 	int lineno = 0, ret;
@@ -193,9 +221,24 @@ static int load_recipe(struct entries *e, const char *path)
 		if (next)
 			*next++ = '\0';
 		snprintf(where, sizeof(where), "%s:%d", path, ++lineno);
-		ret = recipe_line(e, line, where);
+		ret = recipe_line(r, line, where);
 	}
 	free(text);
+	free(r->package);
+	r->package = NULL;
+	return ret;
+}
+
+int image_recipe_missing(const char *project_dir, struct host_missing *missing)
+{
+	char *recipe = path_join(project_dir, IMAGE_RECIPE);
+	struct recipe_pass r = { .missing = missing };
+	int ret;
+
+	if (!recipe)
+		return -1;
+	ret = load_recipe(&r, recipe);
+	free(recipe);
 	return ret;
 }
 
@@ -284,13 +327,14 @@ static int add_parents(struct entries *e)
 
 static int collect(const struct image_opts *o, struct entries *e)
 {
-	char *recipe = path_join(o->project_dir, "images/initramfs.recipe");
+	char *recipe = path_join(o->project_dir, IMAGE_RECIPE);
 	char *mods = str_printf("%s/lib/modules", o->kernel->modules);
+	struct recipe_pass r = { .e = e };
 	int ret = -1;
 
 	if (!recipe || !mods)
 		goto out;
-	if (add_host_file(e, "/init", o->agent) < 0 || load_recipe(e, recipe) < 0 ||
+	if (add_host_file(e, "/init", o->agent) < 0 || load_recipe(&r, recipe) < 0 ||
 	    add_tree(e, mods, "/lib/modules", false) < 0 ||
 	    add_tree(e, o->tests_dir, IMAGE_TESTS_DIR, true) < 0)
 		goto out;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct host_missing;
 struct kernel_artifact;
 
 struct image_opts {
@@ -32,8 +33,14 @@ struct image {
 
 /* 0, or -1 after logging one line naming the problem. */
 int image_build(const struct image_opts *o, struct image *img);
+/* Before a build: adds to missing each host file the recipe names that
+ * is not there (or not readable). 0, or -1 after logging a malformed
+ * recipe. */
+int image_recipe_missing(const char *project_dir, struct host_missing *missing);
 void image_free(struct image *img);
 
+/* The recipe, in the project. */
+#define IMAGE_RECIPE "images/initramfs.recipe"
 /* Guest directory the test programs are installed under. */
 #define IMAGE_TESTS_DIR "/daxtest/tests"
 

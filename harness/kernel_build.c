@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "host_tools.h"
 #include "kconfig.h"
 #include "kernel_build.h"
 #include "kernel_source.h"
@@ -36,6 +37,8 @@ struct build {
 	char *log;
 	char *env[8];
 	char jobs[32];
+	char *cc;		/* "CC=/usr/bin/ccache gcc" when there is ccache */
+	char *depmod;		/* "DEPMOD=/usr/sbin/depmod": not in a user's PATH */
 };
 
 static int load_glob(struct kconfig *want, const char *pattern)
@@ -199,8 +202,9 @@ static int run_make(struct build *b, const char *what, const char *const *target
 	argv[n++] = c_arg;
 	argv[n++] = o_arg;
 	argv[n++] = b->jobs;
-	if (access("/usr/bin/ccache", X_OK) == 0)
-		argv[n++] = "CC=ccache gcc";
+	argv[n++] = b->depmod;
+	if (b->cc)
+		argv[n++] = b->cc;
 	while (*targets && n < 23)
 		argv[n++] = *targets++;
 	argv[n] = NULL;
@@ -219,6 +223,26 @@ static int run_make(struct build *b, const char *what, const char *const *target
 		return -1;
 	}
 	return 0;
+}
+
+/* The programs make runs by name that daxtest finds itself: the
+ * kernel's modules_install runs depmod, which a normal user's PATH
+ * does not reach. */
+static int setup_tools(struct build *b)
+{
+	char *ccache = host_tool_find("ccache"), *depmod = host_tool_find("depmod");
+
+	if (ccache)
+		b->cc = str_printf("CC=%s gcc", ccache);
+	if (depmod)
+		b->depmod = str_printf("DEPMOD=%s", depmod);
+	free(ccache);
+	free(depmod);
+	if (!depmod) {
+		log_error("depmod is missing: install the Debian package kmod");
+		return -1;
+	}
+	return (ccache && !b->cc) || !b->depmod ? -1 : 0;
 }
 
 static int setup_env(struct build *b)
@@ -241,7 +265,7 @@ static int setup_env(struct build *b)
 	for (int i = 0; i < 6; i++)
 		if (!b->env[i])
 			return -1;
-	return 0;
+	return setup_tools(b);
 }
 
 /* Removes what the previous build's patches changed, so the sync brings
@@ -558,6 +582,8 @@ static void build_free(struct build *b)
 	free(b->worktree);
 	free(b->objdir);
 	free(b->log);
+	free(b->cc);
+	free(b->depmod);
 	for (size_t i = 0; i < sizeof(b->env) / sizeof(b->env[0]); i++)
 		free(b->env[i]);
 }

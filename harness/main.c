@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host_tools.h"
 #include "log.h"
 #include "options.h"
 #include "prepare.h"
@@ -50,7 +51,7 @@ static int cmd_kernel_build(const struct options *o)
 static int cmd_image_build(const struct options *o)
 {
 	struct prepared p;
-	int ret = prepare_all(o, &p) < 0 ? 2 : 0;
+	int ret = prepare_all(o, STAGES_IMAGE, &p) < 0 ? 2 : 0;
 
 	if (!ret)
 		printf("%s\n", p.image.path);

@@ -7,11 +7,27 @@
 
 #include "clock.h"
 #include "fsutil.h"
+#include "host_tools.h"
 #include "log.h"
 #include "matrix.h"
 #include "prepare.h"
 
-int prepare_kernel(const struct options *o, struct prepared *p)
+/* Every host program and file the stages need, checked before the first
+ * of them starts: one line naming all that is missing. */
+static int check_host(const struct options *o, unsigned int stages)
+{
+	struct host_missing m = { 0 };
+	int ret = host_tools_missing(stages, &m);
+
+	if (!ret && (stages & STAGE_IMAGE))
+		ret = image_recipe_missing(o->project_dir, &m);
+	if (!ret)
+		ret = host_missing_report(&m);
+	host_missing_free(&m);
+	return ret;
+}
+
+static int build_kernel(const struct options *o, struct prepared *p)
 {
 	struct kernel_build_opts kb = {
 		.project_dir = o->project_dir,
@@ -31,6 +47,13 @@ int prepare_kernel(const struct options *o, struct prepared *p)
 	ret = kernel_build(&kb, &p->kernel);
 	p->kernel_s = mono_s() - t0;
 	return ret;
+}
+
+int prepare_kernel(const struct options *o, struct prepared *p)
+{
+	if (check_host(o, STAGES_KERNEL) < 0)
+		return -1;
+	return build_kernel(o, p);
 }
 
 /* Every selected program must have been built. */
@@ -68,12 +91,14 @@ static bool check_cells(const struct options *o, const struct strv *cells)
 	return true;
 }
 
-int prepare_all(const struct options *o, struct prepared *p)
+int prepare_all(const struct options *o, unsigned int stages, struct prepared *p)
 {
 	struct image_opts io = { 0 };
 	double t0;
 
 	memset(p, 0, sizeof(*p));
+	if (check_host(o, stages | STAGES_IMAGE) < 0)
+		return -1;
 	if (test_catalog_load(&p->catalog, o->project_dir) < 0 ||
 	    test_catalog_filter(&p->catalog, o->tests) < 0 ||
 	    matrix_load(o->project_dir, o->matrix, &p->matrix) < 0)
@@ -87,7 +112,7 @@ int prepare_all(const struct options *o, struct prepared *p)
 		log_error("the guest agent %s is missing (run 'make')", p->agent);
 		return -1;
 	}
-	if (prepare_kernel(o, p) < 0)
+	if (build_kernel(o, p) < 0)
 		return -1;
 	t0 = mono_s();
 	p->tests_dir = str_printf("%s/tests/%.16s", o->cache_dir, p->kernel.key);

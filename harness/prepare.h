@@ -22,10 +22,19 @@ struct prepared {
 	double kernel_s, tests_s, image_s;
 };
 
-/* Kernel only (daxtest kernel build). 0, or -1 after logging. */
+/*
+ * Kernel only (daxtest kernel build). Checks first that the host has
+ * every program the kernel stages run (host_tools.h). 0, or -1 after
+ * logging.
+ */
 int prepare_kernel(const struct options *o, struct prepared *p);
-/* Kernel, selected tests, image. 0, or -1 after logging. */
-int prepare_all(const struct options *o, struct prepared *p);
+/*
+ * Kernel, selected tests, image. Checks first that the host has every
+ * program and file those stages and the ones in stages (a host_stage
+ * mask: STAGE_GUEST for a run) need, so nothing is missed after a long
+ * build. 0, or -1 after logging.
+ */
+int prepare_all(const struct options *o, unsigned int stages, struct prepared *p);
 void prepared_free(struct prepared *p);
 
 #endif /* DAXTEST_PREPARE_H */

@@ -13,9 +13,12 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "host_tools.h"
 #include "proc.h"
 
-static void child_exec(const struct proc_spec *spec, int in_fd, int out_fd)
+/* path: argv[0] found by host_tool_find(), NULL when it was not. */
+static void child_exec(const struct proc_spec *spec, const char *path, int in_fd,
+		       int out_fd)
 {
 	const char *const *e;
 
@@ -30,8 +33,17 @@ static void child_exec(const struct proc_spec *spec, int in_fd, int out_fd)
 		dup2(out_fd, STDOUT_FILENO);
 		dup2(out_fd, STDERR_FILENO);
 	}
-	execvp(spec->argv[0], (char *const *)spec->argv);
-	dprintf(STDERR_FILENO, "cannot run %s: %s\n", spec->argv[0], strerror(errno));
+	if (!path) {
+		const char *package = host_tool_package(spec->argv[0]);
+
+		dprintf(STDERR_FILENO, "cannot run %s: not found in PATH, /usr/local/sbin, "
+			"/usr/sbin or /sbin%s%s%s\n", spec->argv[0],
+			package ? " (Debian package " : "", package ? package : "",
+			package ? ")" : "");
+		_exit(127);
+	}
+	execv(path, (char *const *)spec->argv);
+	dprintf(STDERR_FILENO, "cannot run %s: %s\n", path, strerror(errno));
 	_exit(127);
 }
 
@@ -134,31 +146,36 @@ static int open_input(const struct proc_spec *spec)
 }
 
 /* A child that writes to our own stdout and stderr. */
-static int run_inheriting(const struct proc_spec *spec, int in_fd)
+static int run_inheriting(const struct proc_spec *spec, const char *path, int in_fd)
 {
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		child_exec(spec, in_fd, -1);
+		child_exec(spec, path, in_fd, -1);
 	return wait_status(pid);
 }
 
 int proc_run(const struct proc_spec *spec)
 {
 	int pipefd[2] = { -1, -1 }, in_fd, log_fd = -1, ret = -1, pumped;
+	char *path;
 	pid_t pid;
 
 	if (spec->capture) {
 		*spec->capture = NULL;
 		*spec->capture_len = 0;
 	}
+	/* Before fork: the lookup allocates, and lanes are threads. */
+	path = host_tool_find(spec->argv[0]);
 	in_fd = open_input(spec);
-	if (in_fd < 0)
+	if (in_fd < 0) {
+		free(path);
 		return -1;
+	}
 	if (spec->inherit_output) {
-		ret = run_inheriting(spec, in_fd);
+		ret = run_inheriting(spec, path, in_fd);
 		goto out_in;
 	}
 	if (spec->log_path) {
@@ -172,7 +189,7 @@ int proc_run(const struct proc_spec *spec)
 	if (pid < 0)
 		goto out_pipe;
 	if (pid == 0)
-		child_exec(spec, in_fd, pipefd[1]);
+		child_exec(spec, path, in_fd, pipefd[1]);
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	pumped = pump_output(spec, pipefd[0], log_fd, pid);
@@ -189,6 +206,7 @@ out_log:
 		close(log_fd);
 out_in:
 	close(in_fd);
+	free(path);
 	return ret;
 }
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct proc_spec {
-	const char *const *argv;	/* argv[0] is looked up in PATH */
+	const char *const *argv;	/* argv[0]: found by host_tool_find() */
 	const char *cwd;		/* NULL: current directory */
 	const char *const *env;		/* extra "KEY=value", NULL-terminated */
 	const char *log_path;		/* append stdout+stderr here */

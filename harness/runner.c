@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "fsutil.h"
+#include "host_tools.h"
 #include "lane.h"
 #include "log.h"
 #include "preflight.h"
@@ -76,23 +77,6 @@ static int exit_status(const struct run_state *s)
 			return 1;
 	}
 	return 0;
-}
-
-static bool have_qemu(void)
-{
-	const char *argv_path = getenv("PATH");
-	char *copy = argv_path ? strdup(argv_path) : NULL, *dir, *save = NULL;
-	bool found = false;
-
-	for (dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char *p = path_join(dir, "qemu-system-x86_64");
-
-		found = p && path_is_executable(p);
-		free(p);
-	}
-	free(copy);
-	return found;
 }
 
 /* The seed of the random power cuts: --seed, or a fresh one, printed
@@ -206,11 +190,9 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 
 	pthread_mutex_init(&s.lock, NULL);
 	results_dir_make_id(run_id, sizeof(run_id));
-	if (!have_qemu()) {
-		log_error("QEMU (qemu-system-x86_64) is not installed: run 'make deps'");
-		goto out;
-	}
-	if (prepare_all(o, &s.prep) < 0 || init_report(&s, run_id) < 0 ||
+	/* A libvirt daemon starts QEMU itself, maybe on another host. */
+	if (prepare_all(o, o->backend == BACKEND_QEMU ? STAGES_RUN : STAGES_IMAGE,
+			&s.prep) < 0 || init_report(&s, run_id) < 0 ||
 	    known_load(&s.known, o->project_dir, s.prep.kernel.release) < 0)
 		goto out;
 	choose_seed(&s);

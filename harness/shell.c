@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "host_tools.h"
 #include "log.h"
 #include "preflight.h"
 #include "prepare.h"
@@ -23,9 +24,15 @@
 static int run_foreground(struct strv *argv)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	char *path = host_tool_find(argv->v[0]);
 	int status = 0;
 	pid_t pid;
 
+	if (!path) {
+		log_error("cannot run %s: not found in PATH, /usr/local/sbin, /usr/sbin or /sbin",
+			  argv->v[0]);
+		return -1;
+	}
 	/* The terminal's Ctrl-C belongs to the guest. */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
@@ -33,10 +40,11 @@ static int run_foreground(struct strv *argv)
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		execvp(argv->v[0], argv->v);
-		fprintf(stderr, "daxtest: error: cannot run %s: %s\n", argv->v[0], strerror(errno));
+		execv(path, argv->v);
+		fprintf(stderr, "daxtest: error: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
+	free(path);
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	sigaction(SIGINT, &old_int, NULL);
@@ -57,7 +65,7 @@ int shell_run(const struct options *o)
 	int ret = 2;
 
 	results_dir_make_id(run_id, sizeof(run_id));
-	if (prepare_all(o, &p) < 0 ||
+	if (prepare_all(o, STAGES_RUN, &p) < 0 ||
 	    preflight_check(o, 1, preflight_tmp_dir(), NULL) < 0 ||
 	    workdir_create(&w, run_id, o->nr_nvdimms, o->nvdimm_size + NVDIMM_LABEL_SIZE) < 0)
 		goto out;

@@ -8,7 +8,7 @@ set -eu
 PACKAGES="
 qemu-system-x86 qemu-utils
 linux-source-6.12
-build-essential bc flex bison libelf-dev libssl-dev dwarves cpio kmod ccache
+build-essential make gcc binutils xz-utils bc flex bison libelf-dev libssl-dev dwarves cpio kmod ccache
 patch rsync git lz4
 busybox-static ndctl daxctl xfsprogs e2fsprogs
 libjson-c-dev libcmocka-dev

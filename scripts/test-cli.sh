@@ -120,8 +120,33 @@ else
 	failed=$((failed + 1))
 fi
 
-expect_error "QEMU missing" "QEMU (qemu-system-x86_64) is not installed" \
-	env PATH=/nonexistent "$daxtest" run
+# Missing host programs: every one named with its package at once,
+# before anything is built. PATH holds all of /usr/bin but lz4 and QEMU
+# (what is in /usr/sbin, such as depmod, is found there without PATH).
+mkdir -p "$tmp/bin"
+for f in /usr/bin/*; do
+	case ${f##*/} in
+	lz4 | qemu-system-x86_64) ;;
+	*) ln -s "$f" "$tmp/bin/" ;;
+	esac
+done
+start=$(date +%s%N)
+expect_error "missing host programs, named with their packages" \
+	"missing on this host: lz4 (lz4), qemu-system-x86_64 (qemu-system-x86); install with 'sudo make deps' or 'sudo apt-get install lz4 qemu-system-x86'" \
+	env PATH="$tmp/bin" "$daxtest" run --rebuild
+ms=$((($(date +%s%N) - start) / 1000000))
+n=$((n + 1))
+if [ "$ms" -lt 5000 ] && ! grep -q 'kernel:' "$tmp/err"; then
+	echo "ok $n - they are named before the kernel stage ($ms ms)"
+	passed=$((passed + 1))
+else
+	echo "not ok $n - they are named before the kernel stage ($ms ms)"
+	sed 's/^/#   /' "$tmp/err"
+	failed=$((failed + 1))
+fi
+expect_error "daxtest image build needs no QEMU, but lz4" \
+	"missing on this host: lz4 (lz4); install" \
+	env PATH="$tmp/bin" "$daxtest" image build
 
 expect_error "more guest memory than the host has" "the host has .* MiB of memory available, 2 guest(s) of --mem 65536 MiB need" \
 	"$daxtest" run --tests 'per-file-dax/*' --mem 65536 -j 2

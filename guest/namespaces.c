@@ -213,8 +213,10 @@ static int destroy_all(struct ns_ctx *c, const struct region *rg, const char *wh
 static int create_fsdax(struct ns_ctx *c, const struct region *rg, const char *map,
 			struct ns_info *ns)
 {
+	/* -a 2M (ndctl's default for fsdax, said here because the tests rely
+	 * on it): the data starts 2 MiB-aligned, so PMD faults can happen. */
 	char *args[] = { "create-namespace", "-b", NVDIMM_BUS, "-r", (char *)rg->dev,
-			 "-m", "fsdax", "-M", (char *)map, NULL };
+			 "-m", "fsdax", "-M", (char *)map, "-a", "2M", NULL };
 	struct json_span s, obj;
 	struct spawn_result r;
 	int ret = -1;

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make mutants: every deliberately broken kernel in tests/mutants/ must be
-# caught by the tests its "Caught-by:" line names. Each mutant is stacked
+# caught by the tests its "Must-fail:" line names (a line of its own
+# anywhere in the file; in a format-patch mail, after the "---", where
+# checkpatch and git am leave it alone). Each mutant is stacked
 # on kernel-patches/series with --patches, and the named programs run in
 # every cell of the matrix. Prints TAP (a pass is a named program that
 # failed in some cell), then a table (mutant, caught, the subtests that
@@ -32,11 +34,11 @@ failed_subtests() {
 echo "TAP version 13"
 for patch in tests/mutants/*.patch; do
 	name=$(basename "$patch" .patch)
-	caught_by=$(sed -n 's/^Caught-by: *//p' "$patch")
+	caught_by=$(sed -n 's/^Must-fail: *//p' "$patch")
 	if [ -z "$caught_by" ]; then
 		n=$((n + 1)); failed=$((failed + 1))
-		echo "not ok $n - $name: no Caught-by: line"
-		printf '%s\tno\t(no Caught-by: line)\n' "$name" >> "$tmp/table"
+		echo "not ok $n - $name: no Must-fail: line"
+		printf '%s\tno\t(no Must-fail: line)\n' "$name" >> "$tmp/table"
 		continue
 	fi
 	realpath "$patch" > "$tmp/series"

@@ -180,6 +180,31 @@ int dax_cell_device(char *dev, size_t len, char *why, size_t whylen)
 	return dax_bdev_has_dax(dev);
 }
 
+bool dax_cell_named(void)
+{
+	const char *cell = getenv("DAXTEST_CELL");
+
+	return cell && *cell;
+}
+
+int dax_has_cap(unsigned int cap)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return -errno;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	if (!found || cap >= 64)
+		return -EINVAL;
+	return !!(eff & (1ULL << cap));
+}
+
 const char *dax_cell_name(void)
 {
 	const char *cell = getenv("DAXTEST_CELL");

@@ -64,6 +64,40 @@ int dax_bdev_has_dax(const char *dev);
 int dax_cell_device(char *dev, size_t len, char *why, size_t whylen);
 /* The matrix cell ($DAXTEST_CELL: "map=mem", ...), for messages. */
 const char *dax_cell_name(void);
+/* Whether $DAXTEST_CELL names a cell: the agent made the device fsdax. */
+bool dax_cell_named(void);
+/* 1 if capability cap (CAP_SYS_ADMIN, ...) is in this process's
+ * effective set (CapEff of /proc/self/status), 0 if not, or -errno. */
+int dax_has_cap(unsigned int cap);
+
+/*
+ * For a fixture's setup (kselftest_harness.h's SKIP, ASSERT_* and
+ * TH_LOG at the place of use). Inside a matrix cell the guest agent has
+ * just made $DAXTEST_PMEM an fsdax namespace for the cell, so a missing
+ * device, or one whose queue does not advertise DAX, is a failure of the
+ * kernel under test (or of the agent), never an absent feature: the
+ * setup fails with what was found. Only a program started by hand,
+ * outside any cell, skips, saying why.
+ *
+ * DAX_CELL_NEED_DEVICE(ret, why): ret and why from dax_cell_device().
+ * DAX_CELL_NEED_DAX(dev, has_dax, consequence): has_dax 1 or 0 from
+ * dax_bdev_has_dax(); consequence says what cannot be tested without.
+ */
+#define DAX_CELL_NEED_DEVICE(ret, why) do { \
+	if ((ret) == -ENODEV && !dax_cell_named()) \
+		SKIP(return, "%s", why); \
+	ASSERT_NE(-ENODEV, (ret)) \
+		TH_LOG("matrix cell %s: %s", dax_cell_name(), why); \
+} while (0)
+
+#define DAX_CELL_NEED_DAX(dev, has_dax, consequence) do { \
+	if (!(has_dax) && !dax_cell_named()) \
+		SKIP(return, "%s has no DAX (queue/dax is 0) and no matrix cell names it: %s", \
+		     dev, consequence); \
+	ASSERT_EQ(1, (has_dax)) \
+		TH_LOG("%s, the fsdax namespace of matrix cell %s, has no DAX (queue/dax is 0): the kernel does not advertise DAX on a namespace the agent made fsdax", \
+		       dev, dax_cell_name()); \
+} while (0)
 
 /* STATX_ATTR_DAX in stx_attributes of dirfd/path, symlinks not followed: 1 or 0. */
 int dax_s_dax(int dirfd, const char *path);

@@ -421,8 +421,7 @@ FIXTURE_SETUP(qinject)
 	int ret;
 
 	ret = dax_cell_device(self->dev, sizeof(self->dev), why, sizeof(why));
-	if (ret == -ENODEV)
-		SKIP(return, "%s", why);
+	DAX_CELL_NEED_DEVICE(ret, why);
 	ret = HWP_RUN(list, out);
 	ASSERT_EQ(0, ret) TH_LOG("ndctl list -N failed");
 	ret = namespace_of(hwp_disk_name(self->dev), self->ns, sizeof(self->ns), out);

@@ -198,8 +198,7 @@ static inline void hwp_fs_setup(struct __test_metadata *_metadata,
 	f->root = f->fd = -1;
 	f->fs = fs;
 	ret = dax_cell_device(f->dev, sizeof(f->dev), why, sizeof(why));
-	if (ret == -ENODEV)
-		SKIP(return, "%s", why);
+	DAX_CELL_NEED_DEVICE(ret, why);
 	snprintf(f->disk, sizeof(f->disk), "%.63s", hwp_disk_name(f->dev));
 	/*
 	 * tools/testing/nvdimm's wrapped nd_pmem returns -EIO for a bad block
@@ -214,8 +213,7 @@ static inline void hwp_fs_setup(struct __test_metadata *_metadata,
 		       ret == 1 ? "tools/testing/nvdimm's wrapped build (taint O)" : "unknown");
 	ret = dax_bdev_has_dax(f->dev);
 	ASSERT_LE(0, ret) TH_LOG("reading queue/dax of %s: %s", f->dev, strerror(-ret));
-	if (!ret)
-		SKIP(return, "%s has no DAX (queue/dax is 0): no file there is DAX", f->dev);
+	DAX_CELL_NEED_DAX(f->dev, ret, "no file there is DAX");
 
 	ret = fs == DAX_FS_XFS ? dax_run_tool(xfs) : dax_mkfs(fs, f->dev, 0);
 	ASSERT_EQ(0, ret) TH_LOG("mkfs.%s on %s failed (%d)", dax_fs_name(fs), f->dev, ret);

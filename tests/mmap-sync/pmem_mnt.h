@@ -66,8 +66,9 @@ static inline int pmem_mnt_umount(struct pmem_mnt *m)
 
 /*
  * mkfs on m->dev (already filled in), mount with opts on a new directory.
- * Skips if need_dax and the device has no DAX (then no inode can get
- * S_DAX and there is nothing to test).
+ * A device without DAX fails inside a matrix cell (DAX_CELL_NEED_DAX);
+ * outside one it skips if need_dax (then no inode can get S_DAX and
+ * there is nothing to test).
  */
 static inline void pmem_mnt_make(struct __test_metadata *_metadata,
 				 struct pmem_mnt *m, enum dax_fs_type fs,
@@ -82,8 +83,8 @@ static inline void pmem_mnt_make(struct __test_metadata *_metadata,
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
 				 dev, strerror(-ret));
 	m->dev_dax = ret;
-	if (need_dax && !m->dev_dax)
-		SKIP(return, "%s has no DAX (queue/dax is 0): no file there can be DAX", dev);
+	if (need_dax || dax_cell_named())
+		DAX_CELL_NEED_DAX(dev, m->dev_dax, "no file there can be DAX");
 	ASSERT_GT(sizeof(m->opts), strlen(opts));
 	snprintf(m->opts, sizeof(m->opts), "%s", opts);
 
@@ -114,8 +115,7 @@ static inline void pmem_mnt_setup(struct __test_metadata *_metadata,
 
 	m->root = -1;
 	ret = dax_cell_device(m->dev, sizeof(m->dev), why, sizeof(why));
-	if (ret == -ENODEV)
-		SKIP(return, "%s", why);
+	DAX_CELL_NEED_DEVICE(ret, why);
 	pmem_mnt_make(_metadata, m, fs, opts, need_dax);
 }
 

@@ -148,12 +148,10 @@ static inline void pf_setup(struct __test_metadata *_metadata, struct pf_mnt *m,
 	SKIP(return, "this kernel's kselftest_harness.h has no -r option (6.1 test_harness_run() ignores argv): the case cannot be run alone for its power cut");
 #endif
 	ret = dax_cell_device(m->dev, sizeof(m->dev), why, sizeof(why));
-	if (ret == -ENODEV)
-		SKIP(return, "%s", why);
+	DAX_CELL_NEED_DEVICE(ret, why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
 				 dev, strerror(-ret));
-	if (!ret)
-		SKIP(return, "%s has no DAX (queue/dax is 0): no file there can be DAX", dev);
+	DAX_CELL_NEED_DAX(dev, ret, "no file there can be DAX");
 	ASSERT_GT(sizeof(m->opts), strlen(opts));
 	snprintf(m->opts, sizeof(m->opts), "%s", opts);
 

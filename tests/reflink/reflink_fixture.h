@@ -122,13 +122,10 @@ FIXTURE_SETUP(reflink)
 	self->root = -1;
 	self->seed = reflink_seed();
 	ret = dax_cell_device(self->dev, sizeof(self->dev), why, sizeof(why));
-	if (ret == -ENODEV)
-		SKIP(return, "%s", why);
+	DAX_CELL_NEED_DEVICE(ret, why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",
 				 dev, strerror(-ret));
-	if (!ret)
-		SKIP(return, "%s has no DAX (queue/dax is 0): nothing here is reflink on DAX",
-		     dev);
+	DAX_CELL_NEED_DAX(dev, ret, "nothing here is reflink on DAX");
 
 	if (variant->fs == DAX_FS_XFS)
 		ret = reflink_mkfs_xfs(dev, variant->reflink);

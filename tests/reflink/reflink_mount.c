@@ -56,12 +56,9 @@ FIXTURE_SETUP(rlmount)
 	int ret;
 
 	ret = dax_cell_device(self->dev, sizeof(self->dev), why, sizeof(why));
-	if (ret == -ENODEV)
-		SKIP(return, "%s", why);
+	DAX_CELL_NEED_DEVICE(ret, why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s: %s", dev, strerror(-ret));
-	if (!ret)
-		SKIP(return, "%s has no DAX (queue/dax is 0): dax=always is turned off there, not refused",
-		     dev);
+	DAX_CELL_NEED_DAX(dev, ret, "dax=always is turned off there, not refused");
 	snprintf(self->mnt, sizeof(self->mnt), "/tmp/daxtest-rlm.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->mnt)) TH_LOG("mkdtemp: %s", strerror(errno));
 }

@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,6 +186,18 @@ bool dax_cell_named(void)
 	const char *cell = getenv("DAXTEST_CELL");
 
 	return cell && *cell;
+}
+
+int dax_kernel_at_least(unsigned int major, unsigned int minor)
+{
+	unsigned int ma, mi;
+	struct utsname u;
+
+	if (uname(&u))
+		return -errno;
+	if (sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return -EINVAL;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 int dax_has_cap(unsigned int cap)

@@ -66,6 +66,10 @@ int dax_cell_device(char *dev, size_t len, char *why, size_t whylen);
 const char *dax_cell_name(void);
 /* Whether $DAXTEST_CELL names a cell: the agent made the device fsdax. */
 bool dax_cell_named(void);
+/* 1 if the running kernel's release (uname) is major.minor or later,
+ * 0 if older, -errno if it cannot be read. For behaviour that changed
+ * in a known release, where the kernel advertises nothing to probe. */
+int dax_kernel_at_least(unsigned int major, unsigned int minor);
 /* 1 if capability cap (CAP_SYS_ADMIN, ...) is in this process's
  * effective set (CapEff of /proc/self/status), 0 if not, or -errno. */
 int dax_has_cap(unsigned int cap);

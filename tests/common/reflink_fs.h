@@ -21,6 +21,15 @@
 #include <sys/types.h>
 
 /*
+ * XFS keeps S_DAX on reflinked inodes since "xfs: remove restrictions for
+ * fsdax and reflink" (v6.2); before, xfs_inode_supports_dax() refused
+ * them (6.1 xfs_iops.c:1189), so a reflinked file read back from disk
+ * lost DAX. 1 when the running kernel keeps it, 0 when it drops it.
+ */
+#define REFLINK_DAX_KEPT_SINCE_MAJOR	6
+#define REFLINK_DAX_KEPT_SINCE_MINOR	2
+
+/*
  * "mkfs.xfs -f -q -b size=4096 -m reflink=R,rmapbt=R dev", R = 1 or 0:
  * 0, the tool's non-zero exit status, or -errno.
  */

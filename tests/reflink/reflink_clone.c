@@ -433,7 +433,7 @@ static void check_dax_dropped(struct __test_metadata *_metadata,
  */
 TEST_F(reflink, dax_after_remount)
 {
-	int a, b, ret, dax_a, dax_b;
+	int a, b, ret, dax_a, dax_b, kept;
 
 	REFLINK_NEED_REFLINK();
 	reflink_make(_metadata, self, variant, "A", FILE_SIZE, self->seed);
@@ -454,12 +454,19 @@ TEST_F(reflink, dax_after_remount)
 	ASSERT_EQ(dax_a, dax_b)
 		TH_LOG(REFLINK_CELL_FMT ": after a remount, S_DAX of the source is %d and of the clone %d: both have the reflink flag and must agree",
 		       REFLINK_CELL(variant), dax_a, dax_b);
-	if (!dax_b) {
-		/* 6.1: xfs_inode_supports_dax() refuses reflinked inodes. */
-		TH_LOG("this kernel drops S_DAX from reflinked inodes read back from disk (6.1 behaviour, 6.1 xfs_iops.c:1189); checking the rest of it");
+	kept = dax_kernel_at_least(REFLINK_DAX_KEPT_SINCE_MAJOR, REFLINK_DAX_KEPT_SINCE_MINOR);
+	ASSERT_LE(0, kept) TH_LOG("uname: %s", strerror(-kept));
+	if (!kept) {
+		/* Before 6.2 xfs_inode_supports_dax() refuses reflinked inodes. */
+		ASSERT_EQ(0, dax_b)
+			TH_LOG(REFLINK_CELL_FMT ": a kernel before 6.2 refuses DAX to reflinked inodes (6.1 xfs_iops.c:1189), yet the clone read back from disk has S_DAX",
+			       REFLINK_CELL(variant));
 		check_dax_dropped(_metadata, self, variant);
 		return;
 	}
+	ASSERT_EQ(1, dax_b)
+		TH_LOG(REFLINK_CELL_FMT ": after a remount the reflinked files lost S_DAX; since 6.2 (\"xfs: remove restrictions for fsdax and reflink\") xfs_inode_supports_dax() keeps DAX on reflinked inodes",
+		       REFLINK_CELL(variant));
 	ret = map_sync_works(self->root, "B");
 	EXPECT_EQ(1, ret)
 		TH_LOG(REFLINK_CELL_FMT ": the clone has S_DAX after a remount but MAP_SYNC gave %d, expected a mapping",

@@ -14,22 +14,40 @@
 #include "known.h"
 #include "log.h"
 
-static int add(struct known *k, const char *glob, size_t glob_len, const char *reason)
+static int add(struct known *k, const char *glob, const char *report, const char *reason)
 {
 	struct known_entry *grown = realloc(k->v, (k->n + 1) * sizeof(*grown));
+	struct known_entry *e;
 
 	if (!grown)
 		return -1;
 	k->v = grown;
-	k->v[k->n].glob = strndup(glob, glob_len);
-	k->v[k->n].reason = strdup(reason);
-	if (!k->v[k->n].glob || !k->v[k->n].reason) {
-		free(k->v[k->n].glob);
-		free(k->v[k->n].reason);
+	e = &k->v[k->n];
+	e->glob = strdup(glob);
+	e->report = report ? strdup(report) : NULL;
+	e->reason = strdup(reason);
+	if (!e->glob || !e->reason || (report && !e->report)) {
+		free(e->glob);
+		free(e->report);
+		free(e->reason);
 		return -1;
 	}
 	k->n++;
 	return 0;
+}
+
+/* Cuts the first word off *p (which then points past its blanks). */
+static char *next_word(char **p)
+{
+	char *word = *p, *end = word + strcspn(word, " \t");
+
+	*p = end;
+	if (*end) {
+		*end = '\0';
+		for (*p = end + 1; isspace((unsigned char)**p); (*p)++)
+			;
+	}
+	return word;
 }
 
 int known_parse(struct known *k, const char *text, const char *source)
@@ -41,7 +59,7 @@ int known_parse(struct known *k, const char *text, const char *source)
 	if (!copy)
 		return -1;
 	for (line = copy; line && !ret; line = next) {
-		char *hash, *p, *reason;
+		char *hash, *p, *reason, *glob, *report;
 
 		next = strchr(line, '\n');
 		if (next)
@@ -55,17 +73,24 @@ int known_parse(struct known *k, const char *text, const char *source)
 			;
 		if (!*p)
 			continue;
-		reason = p + strcspn(p, " \t");
+		reason = p;
+		glob = next_word(&reason);
+		report = NULL;
+		if (!strncmp(reason, "report=", 7)) {
+			report = next_word(&reason) + 7;
+			if (!*report) {
+				log_error("%s:%u: 'report=' names no kernel report", source, lineno);
+				ret = -1;
+				break;
+			}
+		}
 		if (!*reason) {
 			log_error("%s:%u: '%s' has no reason: a known failure must say why", source,
-				  lineno, p);
+				  lineno, glob);
 			ret = -1;
 			break;
 		}
-		*reason++ = '\0';
-		while (isspace((unsigned char)*reason))
-			reason++;
-		ret = add(k, p, strlen(p), reason);
+		ret = add(k, glob, report, reason);
 	}
 	free(copy);
 	return ret;
@@ -151,16 +176,79 @@ static const struct known_entry *find_by_subtests(const struct known *k,
 	return first;
 }
 
+/* Whether entry e is about test name: its glob, or the test part of a
+ * "<test glob>:<subtest glob>". */
+static bool entry_names_test(const struct known_entry *e, const char *name)
+{
+	const char *colon = strchr(e->glob, ':');
+	char test_glob[1024];
+
+	if (!colon)
+		return fnmatch(e->glob, name, 0) == 0;
+	snprintf(test_glob, sizeof(test_glob), "%.*s", (int)(colon - e->glob), e->glob);
+	return fnmatch(test_glob, name, 0) == 0;
+}
+
+/*
+ * A kernel report (WARNING, BUG, KASAN, ...) attributed to t is expected
+ * only when an entry about t names it (report=<glob of its title>); an
+ * entry without report= excuses no report, so a new WARNING in a test
+ * with a known failure still fails it. Returns the entry that excuses
+ * the first report, or NULL when a report is not excused (or there is
+ * none: *all_excused says which).
+ */
+static const struct known_entry *excuse_reports(const struct known *k,
+						const struct test_result *t,
+						bool *all_excused)
+{
+	const struct known_entry *first = NULL;
+	size_t f, i;
+
+	*all_excused = true;
+	for (f = 0; f < t->nr_findings; f++) {
+		const struct known_entry *e = NULL;
+
+		for (i = 0; i < k->n && !e; i++)
+			if (k->v[i].report && entry_names_test(&k->v[i], t->name) &&
+			    fnmatch(k->v[i].report, t->findings[f].title, 0) == 0)
+				e = &k->v[i];
+		if (!e) {
+			*all_excused = false;
+			return NULL;
+		}
+		if (!first)
+			first = e;
+	}
+	return first;
+}
+
+static bool any_subtest_failed(const struct test_result *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ktap.nr_tests; i++)
+		if (subtest_failed(t->ktap.tests[i].status))
+			return true;
+	return false;
+}
+
 void known_apply(const struct known *k, struct test_result *t)
 {
-	const struct known_entry *e;
+	const struct known_entry *e, *by_report;
+	bool reports_excused;
 	char *reason;
 
 	if (!t->name || (t->status != TEST_FAIL && t->status != TEST_PASS))
 		return;
+	by_report = excuse_reports(k, t, &reports_excused);
+	if (!reports_excused)
+		return;		/* a kernel report nobody named */
 	e = find(k, t->name, NULL);
 	if (!e)
 		e = find_by_subtests(k, t);
+	/* Failed only for reports the entries name (no subtest failed). */
+	if (!e && by_report && t->status == TEST_FAIL && !any_subtest_failed(t))
+		e = by_report;
 	if (!e)
 		return;
 	if (t->status == TEST_FAIL)
@@ -181,6 +269,7 @@ void known_free(struct known *k)
 
 	for (i = 0; i < k->n; i++) {
 		free(k->v[i].glob);
+		free(k->v[i].report);
 		free(k->v[i].reason);
 	}
 	free(k->v);

@@ -10,6 +10,12 @@
  * that fails is reported XFAIL with the reason; one that passes, XPASS,
  * which fails the run (as in kselftest) until the entry goes. Timeouts
  * and crashes are never expected.
+ *
+ * A kernel report (WARNING, BUG, KASAN, ...) seen while a test ran fails
+ * it even when its failed subtests are all listed, unless an entry about
+ * that test names the report: "<glob> report=<glob of its title> <reason>",
+ * e.g. "hwpoison/madv_hwpoison@*:madv.hwpoison_reflinked
+ * report=WARNING:*fs/dax.c:380* ..." (the title's blanks matched by '*').
  */
 #ifndef DAXTEST_KNOWN_H
 #define DAXTEST_KNOWN_H
@@ -20,6 +26,7 @@
 
 struct known_entry {
 	char *glob;
+	char *report;		/* glob of a kernel report's title it excuses, or NULL */
 	char *reason;
 };
 

@@ -2,6 +2,7 @@
 /*
  * test_known.c - known failures turn FAIL into XFAIL and PASS into XPASS
  */
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "fsutil.h"
 #include "known.h"
 
 static const char *const demo =
@@ -108,12 +110,108 @@ static void subtest_entries(void **state)
 	known_free(&k);
 }
 
+static void add_finding(struct test_result *t, const char *title)
+{
+	struct kfinding *grown = realloc(t->findings, (t->nr_findings + 1) * sizeof(*grown));
+
+	assert_non_null(grown);
+	t->findings = grown;
+	memset(&grown[t->nr_findings], 0, sizeof(*grown));
+	grown[t->nr_findings].kind = KF_WARNING;
+	grown[t->nr_findings].title = strdup(title);
+	t->nr_findings++;
+}
+
+/* A kernel report fails a test even when its failed subtests are all
+ * listed, unless an entry about that test names the report. */
+static void reports_fail_unless_named(void **state)
+{
+	static const char *const names[] = { "qbb.xfs.pread_eio", "qbb.xfs.mmap_sigbus" };
+	static const enum ktap_status one_bad[] = { KTAP_PASS, KTAP_FAIL };
+	static const enum ktap_status all_good[] = { KTAP_PASS, KTAP_PASS };
+	static const char *const text =
+		"hwpoison/badblocks@*:qbb.*.mmap_sigbus  BUS_ADRERR\n"
+		"hwpoison/madv@*:madv.reflinked report=WARNING:*fs/dax.c:380*  dax_associate_entry\n"
+		"other/prog@*  report=BUG:*  something else\n";
+	const char *warn = "WARNING: CPU: 0 PID: 81 at fs/dax.c:380 dax_associate_entry+0x5e/0x80";
+	struct known k = { 0 };
+	struct test_result listed = { .name = strdup("hwpoison/badblocks@map=mem"),
+				      .status = TEST_FAIL };
+	struct test_result named = { .name = strdup("hwpoison/madv@map=mem"), .status = TEST_FAIL };
+	struct test_result unnamed = { .name = strdup("hwpoison/madv@map=mem"), .status = TEST_FAIL };
+	struct test_result elsewhere = { .name = strdup("a/b@map=mem"), .status = TEST_FAIL };
+
+	assert_int_equal(known_parse(&k, text, "k"), 0);
+	assert_null(k.v[0].report);
+	assert_string_equal(k.v[1].report, "WARNING:*fs/dax.c:380*");
+	assert_string_equal(k.v[1].reason, "dax_associate_entry");
+	assert_string_equal(k.v[2].report, "BUG:*");
+
+	/* Every failed subtest listed, and a WARNING no entry names. */
+	set_subtests(&listed, names, one_bad, 2);
+	add_finding(&listed, warn);
+	known_apply(&k, &listed);
+	assert_int_equal(listed.status, TEST_FAIL);
+
+	/* Only the named report went wrong: XFAIL. */
+	set_subtests(&named, names, all_good, 2);
+	add_finding(&named, warn);
+	known_apply(&k, &named);
+	assert_int_equal(named.status, TEST_XFAIL);
+	assert_non_null(strstr(named.reason, "dax_associate_entry"));
+
+	/* The named report and another one. */
+	set_subtests(&unnamed, names, all_good, 2);
+	add_finding(&unnamed, warn);
+	add_finding(&unnamed, "BUG: KASAN: use-after-free in dax_iomap_rw+0x10/0x20");
+	known_apply(&k, &unnamed);
+	assert_int_equal(unnamed.status, TEST_FAIL);
+
+	/* An entry of another test excuses nothing here. */
+	add_finding(&elsewhere, "BUG: unable to handle page fault");
+	known_apply(&k, &elsewhere);
+	assert_int_equal(elsewhere.status, TEST_FAIL);
+
+	test_result_free(&listed);
+	test_result_free(&named);
+	test_result_free(&unnamed);
+	test_result_free(&elsewhere);
+	known_free(&k);
+
+	assert_int_equal(known_parse(&k, "a/b@* report= why\n", "k"), -1);
+	known_free(&k);
+}
+
+/* The project's own files parse. */
+static void project_files_parse(void **state)
+{
+	glob_t g;
+	size_t i;
+
+	assert_int_equal(glob("tests/known/*.txt", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 2);
+	for (i = 0; i < g.gl_pathc; i++) {
+		struct known k = { 0 };
+		char *text = NULL;
+
+		assert_int_equal(read_file(g.gl_pathv[i], &text, NULL), 0);
+		if (known_parse(&k, text, g.gl_pathv[i]) < 0)
+			fail_msg("%s does not parse", g.gl_pathv[i]);
+		assert_true(k.n > 0);
+		free(text);
+		known_free(&k);
+	}
+	globfree(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_globs_and_reasons),
 		cmocka_unit_test(fail_becomes_xfail_pass_becomes_xpass),
 		cmocka_unit_test(subtest_entries),
+		cmocka_unit_test(reports_fail_unless_named),
+		cmocka_unit_test(project_files_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

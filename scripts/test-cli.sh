@@ -9,9 +9,8 @@ set -u
 daxtest=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-passed=0
-failed=0
+# check (tap.sh) and expect_error below count in the same n, passed, failed.
+. "$(dirname "$0")/tap.sh"
 
 # expect_error DESCRIPTION EXPECTED-TEXT COMMAND...
 expect_error()
@@ -135,15 +134,8 @@ expect_error "missing host programs, named with their packages" \
 	"missing on this host: lz4 (lz4), qemu-system-x86_64 (qemu-system-x86); install with 'sudo make deps' or 'sudo apt-get install lz4 qemu-system-x86'" \
 	env PATH="$tmp/bin" "$daxtest" run --rebuild
 ms=$((($(date +%s%N) - start) / 1000000))
-n=$((n + 1))
-if [ "$ms" -lt 5000 ] && ! grep -q 'kernel:' "$tmp/err"; then
-	echo "ok $n - they are named before the kernel stage ($ms ms)"
-	passed=$((passed + 1))
-else
-	echo "not ok $n - they are named before the kernel stage ($ms ms)"
-	sed 's/^/#   /' "$tmp/err"
-	failed=$((failed + 1))
-fi
+TAP_DIAG=$tmp/err check "they are named before the kernel stage ($ms ms)" \
+	"$([ "$ms" -lt 5000 ] && ! grep -q 'kernel:' "$tmp/err" && echo 1 || echo 0)"
 expect_error "daxtest image build needs no QEMU, but lz4" \
 	"missing on this host: lz4 (lz4); install" \
 	env PATH="$tmp/bin" "$daxtest" image build

@@ -231,18 +231,21 @@ static int run_make(struct build *b, const char *what, const char *const *target
 static int setup_tools(struct build *b)
 {
 	char *ccache = host_tool_find("ccache"), *depmod = host_tool_find("depmod");
+	int ret = -1;
 
-	if (ccache)
-		b->cc = str_printf("CC=%s gcc", ccache);
-	if (depmod)
-		b->depmod = str_printf("DEPMOD=%s", depmod);
-	free(ccache);
-	free(depmod);
 	if (!depmod) {
 		log_error("depmod is missing: install the Debian package kmod");
-		return -1;
+		goto out;
 	}
-	return (ccache && !b->cc) || !b->depmod ? -1 : 0;
+	b->depmod = str_printf("DEPMOD=%s", depmod);
+	if (ccache)
+		b->cc = str_printf("CC=%s gcc", ccache);
+	if (b->depmod && (!ccache || b->cc))
+		ret = 0;
+out:
+	free(ccache);
+	free(depmod);
+	return ret;
 }
 
 static int setup_env(struct build *b)

@@ -27,6 +27,11 @@
  * drivers/nvdimm/bus.c:217; nfit_test answers it in nfit.c:625 by dropping
  * the range from its list) and drops the badblocks entry (pmem_clear_bb()).
  *
+ * A write through a DAX file over poisoned blocks clears them too, by the
+ * recovery write (dax_iomap_iter() in DAX_RECOVERY_WRITE mode,
+ * pmem_recovery_write(), pmem.c:337-377): nfitfs mounts XFS and ext4 with
+ * dax=always on an fsdax namespace of the bus for it.
+ *
  * The fixture loads nfit_test and makes sure the wrapped libnvdimm and nfit
  * modules (out-of-tree: taint "O") are the ones in use, then resets
  * nfit_test.0 the way ndctl's test/common reset() does (disable-region,
@@ -37,7 +42,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -46,6 +53,7 @@
 #include "kselftest_harness.h"
 #include "ksft_compat.h"
 #include "dax_fs.h"
+#include "fiemap.h"
 #include "hwp_util.h"
 
 #define BUS		"nfit_test.0"
@@ -78,7 +86,13 @@ static int file_has_char(const char *path, char c, char *buf, size_t len)
 	return n < 0 ? (int)n : strchr(buf, c) != NULL;
 }
 
-FIXTURE_SETUP(nfit)
+/*
+ * Loads nfit_test (the wrapped libnvdimm stack), resets nfit_test.0 the
+ * way ndctl's test/common reset() does, and creates one pmem namespace in
+ * mode: its name into ns, its block device's into disk.
+ */
+static void nfit_namespace(struct __test_metadata *_metadata, const char *mode,
+			   char *ns, size_t ns_len, char *disk, size_t disk_len)
 {
 	static const char *const wrapped[] = { "libnvdimm", "nfit", "nd_pmem" };
 	/* The in-tree stack the guest drives its QEMU NVDIMMs with goes first:
@@ -98,7 +112,7 @@ FIXTURE_SETUP(nfit)
 			       "-m", "raw", NULL };
 	char *create_fsdax[] = { "ndctl", "create-namespace", "-b", BUS, "-t", "pmem",
 				 "-m", "fsdax", "--align=4k", NULL };
-	char out[HWP_OUT_MAX], path[128], taint[64], mode[32];
+	char out[HWP_OUT_MAX], path[128], taint[64], got[32];
 	size_t i;
 	int ret;
 
@@ -130,28 +144,39 @@ FIXTURE_SETUP(nfit)
 	ASSERT_EQ(0, HWP_RUN(init, out));
 	ASSERT_EQ(0, HWP_RUN(enable, out));
 
-	ret = HWP_RUN(strcmp(variant->mode, "raw") ? create_fsdax : create_raw, out);
-	ASSERT_EQ(0, ret) TH_LOG("ndctl create-namespace -m %s on %s failed", variant->mode, BUS);
-	ASSERT_EQ(0, hwp_json_str(out, "dev", self->ns, sizeof(self->ns)))
+	ret = HWP_RUN(strcmp(mode, "raw") ? create_fsdax : create_raw, out);
+	ASSERT_EQ(0, ret) TH_LOG("ndctl create-namespace -m %s on %s failed", mode, BUS);
+	ASSERT_EQ(0, hwp_json_str(out, "dev", ns, ns_len))
 		TH_LOG("no \"dev\" in the output of create-namespace");
-	ASSERT_EQ(0, hwp_json_str(out, "blockdev", self->disk, sizeof(self->disk)))
+	ASSERT_EQ(0, hwp_json_str(out, "blockdev", disk, disk_len))
 		TH_LOG("no \"blockdev\" in the output of create-namespace");
-	ASSERT_EQ(0, hwp_json_str(out, "mode", mode, sizeof(mode)));
-	ASSERT_STREQ(variant->mode, mode);
+	ASSERT_EQ(0, hwp_json_str(out, "mode", got, sizeof(got)));
+	ASSERT_STREQ(mode, got);
+}
+
+FIXTURE_SETUP(nfit)
+{
+	nfit_namespace(_metadata, variant->mode, self->ns, sizeof(self->ns),
+		       self->disk, sizeof(self->disk));
+}
+
+/* Leaves nothing in nfit_test's list for a later scrub to find. */
+static void forget_injected(FIXTURE_DATA(nfit) *n)
+{
+	char block[32], count[32], out[HWP_OUT_MAX];
+	char *uninject[] = { "ndctl", "inject-error", "--uninject", block, count,
+			     n->ns, NULL };
+
+	if (!n->block || !n->ns[0])
+		return;
+	snprintf(block, sizeof(block), "--block=%llu", n->block);
+	snprintf(count, sizeof(count), "--count=%d", ERR_COUNT);
+	hwp_run(uninject, out, sizeof(out));
 }
 
 FIXTURE_TEARDOWN(nfit)
 {
-	char block[32], count[32], out[HWP_OUT_MAX];
-	char *uninject[] = { "ndctl", "inject-error", "--uninject", block, count,
-			     self->ns, NULL };
-
-	/* Leave nothing in nfit_test's list for a later scrub to find. */
-	if (!self->block || !self->ns[0])
-		return;
-	snprintf(block, sizeof(block), "--block=%llu", self->block);
-	snprintf(count, sizeof(count), "--count=%d", ERR_COUNT);
-	hwp_run(uninject, out, sizeof(out));
+	forget_injected(self);
 }
 
 /* ndctl inject-error --block=<block> --count=8 [extra] <ns>: exit status. */
@@ -384,6 +409,152 @@ TEST_F(nfit, clear_errors)
 					     n, strerror(err));
 	close(fd);
 	free(buf);
+}
+
+/*
+ * A DAX file system on an fsdax namespace of nfit_test.0: the recovery
+ * write of D26 goes through the file system, not the block device.
+ */
+FIXTURE(nfitfs) {
+	FIXTURE_DATA(nfit) n;
+	char mnt[64];
+	bool mounted;
+};
+
+FIXTURE_VARIANT(nfitfs) {
+	enum dax_fs_type fs;
+};
+
+FIXTURE_VARIANT_ADD(nfitfs, xfs) {
+	.fs = DAX_FS_XFS,
+};
+
+FIXTURE_VARIANT_ADD(nfitfs, ext4) {
+	.fs = DAX_FS_EXT4,
+};
+
+FIXTURE_SETUP(nfitfs)
+{
+	char dev[96];
+	int ret;
+
+	snprintf(self->mnt, sizeof(self->mnt), "/tmp/daxtest-nfitfs.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->mnt)) TH_LOG("mkdtemp: %s", strerror(errno));
+	nfit_namespace(_metadata, "fsdax", self->n.ns, sizeof(self->n.ns),
+		       self->n.disk, sizeof(self->n.disk));
+	if (ksft_test_stopped(_metadata))
+		return;
+	snprintf(dev, sizeof(dev), "/dev/%s", self->n.disk);
+	ASSERT_EQ(1, dax_bdev_has_dax(dev))
+		TH_LOG("the fsdax namespace %s on %s has no DAX (queue/dax)", self->n.ns, BUS);
+	/*
+	 * The namespace is 62 MiB; mkfs.xfs refuses file systems under
+	 * 300 MB unless it runs under fstests, which it recognises by these
+	 * three variables (xfsprogs mkfs/xfs_mkfs.c).
+	 */
+	ASSERT_EQ(0, setenv("TEST_DIR", self->mnt, 1));
+	ASSERT_EQ(0, setenv("TEST_DEV", dev, 1));
+	ASSERT_EQ(0, setenv("QA_CHECK_FS", "1", 1));
+	ret = dax_mkfs(variant->fs, dev, 0);
+	ASSERT_EQ(0, ret) TH_LOG("mkfs.%s on %s failed (%d)", dax_fs_name(variant->fs), dev, ret);
+	ret = dax_mount(variant->fs, dev, self->mnt, DAX_MOUNT_ALWAYS);
+	ASSERT_EQ(0, ret) TH_LOG("mounting %s dax=always on %s: %s", dax_fs_name(variant->fs),
+				 dev, strerror(-ret));
+	self->mounted = true;
+}
+
+FIXTURE_TEARDOWN(nfitfs)
+{
+	const char *step;
+
+	dax_mount_cleanup(self->mnt, self->mounted, &step);
+	forget_injected(&self->n);
+}
+
+#define FS_PAGES	16
+#define POISON_PAGE	5
+
+/*
+ * D26: pwrite() of a whole page over poison under a DAX file clears it.
+ *
+ * The write reaches pmem through dax_iomap_iter(): dax_direct_access()
+ * refuses the poisoned page with -EHWPOISON, the iterator asks again in
+ * DAX_RECOVERY_WRITE mode and dax_recovery_write() -> pmem_recovery_write()
+ * (drivers/nvdimm/pmem.c:337-377) clears the poison through the bus
+ * (nfit_test's CLEAR_ERROR), writes the page and drops the badblocks
+ * entry. No block-device write is involved.
+ */
+TEST_F(nfitfs, recovery_write)
+{
+	char *buf = NULL, *back = NULL;
+	const off_t off = POISON_PAGE * HWP_PAGE;
+	unsigned long long sector;
+	struct fiemap_at at;
+	int root, fd, ret, err;
+	ssize_t n;
+
+	root = open(self->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, root) TH_LOG("open %s: %s", self->mnt, strerror(errno));
+	ret = dax_create_file(root, "f", 'a', FS_PAGES * HWP_PAGE);
+	ASSERT_EQ(0, ret) TH_LOG("creating a %lu-byte file: %s", FS_PAGES * HWP_PAGE,
+				 strerror(-ret));
+	ASSERT_EQ(1, dax_s_dax(root, "f"))
+		TH_LOG("precondition: a new file on %s dax=always has no S_DAX",
+		       dax_fs_name(variant->fs));
+	fd = openat(root, "f", O_RDWR | O_CLOEXEC);
+	close(root);
+	ASSERT_LE(0, fd);
+	ret = fiemap_lookup(fd, off, &at);
+	ASSERT_EQ(0, ret) TH_LOG("FIEMAP of page %d: %s", POISON_PAGE, strerror(-ret));
+	ASSERT_EQ(0ULL, at.physical % HWP_PAGE);
+	/* The file system's byte address is the namespace's, which is ndctl's
+	 * --block and pmem->bb's sector, all from the data area. */
+	sector = at.physical / 512;
+
+	ASSERT_EQ(0, inject(_metadata, &self->n, sector, NULL));
+	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
+	ASSERT_EQ(1, badblocks_shows(_metadata, &self->n, sector))
+		TH_LOG("precondition: the scrub put sectors %llu-%llu, page %d of the file, in badblocks",
+		       sector, sector + ERR_COUNT - 1, POISON_PAGE);
+
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+	ASSERT_EQ(0, posix_memalign((void **)&back, HWP_PAGE, HWP_PAGE));
+	/* Control: the poison is seen through the file before the write. */
+	errno = 0;
+	n = pread(fd, back, HWP_PAGE, off);
+	err = errno;
+	ASSERT_EQ(-1, n)
+		TH_LOG("precondition: pread() of the poisoned page %d of the file returned %zd, expected EIO: the injected sectors are not under it",
+		       POISON_PAGE, n);
+	ASSERT_EQ(EIO, err);
+
+	memset(buf, 'W', HWP_PAGE);
+	errno = 0;
+	n = pwrite(fd, buf, HWP_PAGE, off);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("%s dax=always: pwrite() of the whole poisoned page returned %zd (%s), expected 4096: the DAX recovery write (dax_iomap_iter() DAX_RECOVERY_WRITE, pmem_recovery_write(), pmem.c:337-377) clears poison on a page-aligned write; on nfit_test only with kernel-patches/0001, before which tools/testing/nvdimm/pmem-dax.c fails every access to a poisoned page with EIO",
+		       dax_fs_name(variant->fs), n, strerror(errno));
+	ret = badblocks_shows(_metadata, &self->n, sector);
+	EXPECT_EQ(0, ret)
+		TH_LOG("after the recovery write, /sys/block/%s/badblocks still shows sectors of %llu-%llu (%d): pmem_recovery_write() drops them (pmem_clear_bb())",
+		       self->n.disk, sector, sector + ERR_COUNT - 1, ret);
+	ret = status_lists(_metadata, &self->n, sector);
+	EXPECT_EQ(0, ret)
+		TH_LOG("inject-error --status still lists the written blocks (%d): the recovery write did not clear the poison in the platform (__pmem_clear_poison())",
+		       ret);
+	errno = 0;
+	n = pread(fd, back, HWP_PAGE, off);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n) TH_LOG("reading the rewritten page: %zd (%s)", n, strerror(errno));
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_EQ(0, memcmp(buf, back, HWP_PAGE))
+			TH_LOG("the rewritten page does not read back what pwrite() wrote");
+	n = pread(fd, back, HWP_PAGE, off + HWP_PAGE);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n);
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_EQ('a', back[0]) TH_LOG("the page after the rewritten one changed");
+	close(fd);
+	free(buf);
+	free(back);
 }
 
 TEST_HARNESS_MAIN

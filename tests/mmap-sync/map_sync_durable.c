@@ -155,17 +155,27 @@ FIXTURE_TEARDOWN_PARENT(durable)
 	pmem_mnt_teardown(_metadata, &self->m);
 }
 
+/* What the file is before the stores. */
+enum before_stores {
+	SIZED,			/* created and ftruncate()d, nothing synced */
+	SIZED_SYNCED,		/* the same, then fsync of the file and the root */
+	FALLOCATED_SYNCED,	/* sized, fallocate()d (unwritten extents), synced */
+};
+
 /*
  * Steps 1-3 of C18a: create, size, map with flags, store the pattern on
- * every page, shut down with NOLOGFLUSH, unmount, mount again. presync:
- * fsync the new file and its directory before mapping it, so that only
- * the block allocations of the stores are left for the faults to commit.
+ * every page, shut down with NOLOGFLUSH, unmount, mount again. With
+ * SIZED_SYNCED the new file and its directory are fsync'd before the
+ * mapping, so that only the block allocations of the stores are left for
+ * the faults to commit; with FALLOCATED_SYNCED the blocks are allocated
+ * too, as unwritten extents, and only their conversion is left.
  */
 static void store_and_crash(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(durable) *self,
 			    const FIXTURE_VARIANT(durable) *variant,
-			    int flags, const char *flags_name, bool presync)
+			    int flags, const char *flags_name, enum before_stores before)
 {
+	struct fiemap_totals t;
 	unsigned char *map;
 	size_t i;
 	int fd, ret;
@@ -175,7 +185,16 @@ static void store_and_crash(struct __test_metadata *_metadata,
 	ret = dax_s_dax(self->m.root, "file");
 	ASSERT_EQ(1, ret) TH_LOG("precondition: a new file under %s %s has no S_DAX",
 				 dax_fs_name(variant->fs), variant->opts);
-	if (presync) {
+	if (before == FALLOCATED_SYNCED) {
+		ASSERT_EQ(0, fallocate(fd, 0, 0, FILE_SIZE))
+			TH_LOG("fallocate of 2 MiB: %s", strerror(errno));
+		ret = fiemap_totals(fd, &t);
+		ASSERT_EQ(0, ret) TH_LOG("FS_IOC_FIEMAP: %s", strerror(-ret));
+		ASSERT_LT(0UL, t.unwritten)
+			TH_LOG("precondition: after fallocate, FIEMAP shows no UNWRITTEN extent (%zu extents)",
+			       t.extents);
+	}
+	if (before != SIZED) {
 		ASSERT_EQ(0, fsync(fd)) TH_LOG("fsync: %s", strerror(errno));
 		ASSERT_EQ(0, fsync(self->m.root)) TH_LOG("fsync of the root: %s",
 							  strerror(errno));
@@ -247,7 +266,7 @@ static void check_survived(struct __test_metadata *_metadata,
 TEST_F(durable, map_sync_survives_shutdown)
 {
 	store_and_crash(_metadata, self, variant, MAP_SHARED_VALIDATE | MAP_SYNC,
-			"MAP_SHARED_VALIDATE|MAP_SYNC", false);
+			"MAP_SHARED_VALIDATE|MAP_SYNC", SIZED);
 	check_survived(_metadata, self, variant);
 }
 
@@ -259,7 +278,25 @@ TEST_F(durable, map_sync_survives_shutdown)
 TEST_F(durable, map_sync_allocations_survive)
 {
 	store_and_crash(_metadata, self, variant, MAP_SHARED_VALIDATE | MAP_SYNC,
-			"MAP_SHARED_VALIDATE|MAP_SYNC", true);
+			"MAP_SHARED_VALIDATE|MAP_SYNC", SIZED_SYNCED);
+	check_survived(_metadata, self, variant);
+}
+
+/*
+ * C17, C18a: MAP_SYNC stores into fallocated (unwritten) space survive a NOLOGFLUSH shutdown, as written extents.
+ *
+ * The file's blocks exist before the stores, as unwritten extents, and
+ * are durable. A DAX write fault does not write into an unwritten extent:
+ * XFS allocates over it as zeroed written blocks (imap_needs_alloc(),
+ * fs/xfs/xfs_iomap.c:701-703), ext4 zeroes and converts it
+ * (EXT4_GET_BLOCKS_CREATE_ZERO, ext4_iomap_alloc(), fs/ext4/inode.c:3380);
+ * either is a metadata change the synchronous fault must commit. An
+ * extent still unwritten after the remount reads as zeros.
+ */
+TEST_F(durable, map_sync_fallocated_survives)
+{
+	store_and_crash(_metadata, self, variant, MAP_SHARED_VALIDATE | MAP_SYNC,
+			"MAP_SHARED_VALIDATE|MAP_SYNC", FALLOCATED_SYNCED);
 	check_survived(_metadata, self, variant);
 }
 
@@ -274,7 +311,7 @@ TEST_F(durable, map_shared_control)
 	const char *f = "MAP_SHARED";
 	struct outcome o;
 
-	store_and_crash(_metadata, self, variant, MAP_SHARED, f, false);
+	store_and_crash(_metadata, self, variant, MAP_SHARED, f, SIZED);
 	inspect(_metadata, self->m.root, &o);
 	if (!o.exists) {
 		TH_LOG(DURABLE_FMT ": recorded: the file did not survive the shutdown (allowed)",

@@ -19,6 +19,11 @@
  * nodelalloc (ext4_inode_journal_mode(), fs/ext4/ext4_jbd2.c:15-19): the
  * tests that set it mount with nodelalloc, so the inode really is in
  * journal mode and not only flagged.
+ *
+ * Each refusal has a positive control on the same filesystem: the same
+ * request on an inode without the DAX side of the conflict succeeds, so
+ * a refusal for another reason (a kernel without the feature, a missing
+ * capability) cannot pass.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -160,6 +165,16 @@ TEST_F(bare, dax_on_journal_data_eopnotsupp)
 	EXPECT_EQ(0, dax_fl_get(fd))
 		TH_LOG("FS_DAX_FL is set on a journal-data inode after the refused ioctls");
 	close(fd);
+
+	/* Control: +x on a file of the same filesystem without +j works. */
+	ASSERT_EQ(0, dax_create_file(self->root, "plain", 'a', FILE_SIZE));
+	fd = openat(self->root, "plain", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ret = dax_fl_set(fd, true);
+	EXPECT_EQ(0, ret)
+		TH_LOG("control: FS_IOC_SETFLAGS +FS_DAX_FL on a file without +j: %s; the refusal above may not be about journalled data",
+		       strerror(-ret));
+	close(fd);
 }
 
 /* A8: +j on a DAX_FL inode gives EOPNOTSUPP (dax_compatible(), ioctl.c:580-581) */
@@ -181,6 +196,13 @@ TEST_F(bare, journal_data_on_dax_fl_eopnotsupp)
 		TH_LOG("FS_JOURNAL_DATA_FL is set on a DAX_FL inode after the refused ioctl");
 	EXPECT_TRUE(flags & FS_DAX_FL)
 		TH_LOG("FS_DAX_FL went away after the refused +j");
+	close(fd);
+
+	/* Control: +j on a file of the same filesystem without +x works. */
+	ASSERT_EQ(0, dax_create_file(self->root, "plain", 'a', FILE_SIZE));
+	fd = openat(self->root, "plain", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	SET_JOURNAL_DATA(fd, 0, "control: on a file without FS_DAX_FL");
 	close(fd);
 }
 
@@ -205,6 +227,19 @@ TEST_F(bare, dax_on_inline_data_eopnotsupp)
 	EXPECT_EQ(0, dax_fl_get(fd));
 	close(fd);
 	EXPECT_EQ(1, dax_file_has(self->root, "file", 'i', SMALL_SIZE));
+
+	/* Control: +x on a file too big to be inline, on the same filesystem, works. */
+	ASSERT_EQ(0, dax_create_file(self->root, "big", 'b', FILE_SIZE));
+	fd = openat(self->root, "big", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, FS_IOC_GETFLAGS, &flags));
+	ASSERT_FALSE(flags & FS_INLINE_DATA_FL)
+		TH_LOG("control: a %d-byte file is inline (flags %#x)", FILE_SIZE, flags);
+	ret = dax_fl_set(fd, true);
+	EXPECT_EQ(0, ret)
+		TH_LOG("control: FS_IOC_SETFLAGS +FS_DAX_FL on a file that is not inline: %s; the refusal above may not be about inline data",
+		       strerror(-ret));
+	close(fd);
 }
 
 /* A8: a new file under a +x directory is never inline (ialloc.c:1307-1311) */
@@ -260,6 +295,20 @@ TEST_F(bare, journal_data_on_s_dax_ebusy)
 	close(fd);
 	ret = dax_s_dax(self->root, "file");
 	EXPECT_EQ(1, ret) TH_LOG("S_DAX is %d after the refused +j, expected 1", ret);
+
+	/* Control: under dax=inode, +j on a file without S_DAX works. */
+	close(self->root);
+	self->root = -1;
+	ASSERT_EQ(0, umount(self->mnt));
+	self->mounted = false;
+	EXT4_SETUP(NULL, "dax=inode,nodelalloc");
+	ASSERT_EQ(0, dax_create_file(self->root, "file", 'a', FILE_SIZE));
+	ASSERT_EQ(0, dax_s_dax(self->root, "file"))
+		TH_LOG("control: a new file under dax=inode has S_DAX");
+	fd = openat(self->root, "file", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	SET_JOURNAL_DATA(fd, 0, "control: on a file without S_DAX, dax=inode");
+	close(fd);
 }
 
 #define MOVE_BLOCKS	(FILE_SIZE / 4096)
@@ -359,6 +408,16 @@ TEST_F(bare, verity_on_dax_einval)
 	EXPECT_EQ(-EINVAL, ret)
 		TH_LOG("FS_IOC_ENABLE_VERITY on a DAX_FL file: %s, expected EINVAL (ext4_begin_enable_verity(), fs/ext4/verity.c:109)",
 		       ret ? strerror(-ret) : "success");
+	close(fd);
+
+	/* Control: the same request on a file without the flag works. */
+	ASSERT_EQ(0, dax_create_file(self->root, "plain", 'v', FILE_SIZE));
+	fd = openat(self->root, "plain", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ret = ioctl(fd, FS_IOC_ENABLE_VERITY, &arg) ? -errno : 0;
+	EXPECT_EQ(0, ret)
+		TH_LOG("control: FS_IOC_ENABLE_VERITY on a file without FS_DAX_FL: %s; the refusal above may not be about DAX",
+		       strerror(-ret));
 	close(fd);
 }
 

@@ -139,12 +139,17 @@ static void check_source_map(struct __test_metadata *_metadata,
 
 /*
  * Faults A in read-only and B read-write, stores a byte at B's offset 0,
- * and checks both mappings and check_cow().
+ * and checks both mappings and check_cow(). With read_first, B's page is
+ * read through the mapping before the store: the read fault maps the
+ * shared block read-only, and the store takes the write-protect fault
+ * (do_wp_page() -> ->pfn_mkwrite(), xfs_filemap_pfn_mkwrite()), which
+ * must copy the page and replace the read-only mapping of the shared
+ * block with the new one (dax_insert_entry(), fs/dax.c:882-891).
  */
 static void write_fault_cow(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(reflink) *self,
 			    const FIXTURE_VARIANT(reflink) *variant,
-			    const struct cow_pair *p, const char *how)
+			    const struct cow_pair *p, const char *how, bool read_first)
 {
 	unsigned char *map_a, *map_b, c = ~reflink_pattern(self->seed, 0);
 	ssize_t bad;
@@ -154,6 +159,10 @@ static void write_fault_cow(struct __test_metadata *_metadata,
 	map_b = mmap(NULL, FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, p->b, 0);
 	ASSERT_NE(MAP_FAILED, map_b) TH_LOG("mmap B: %s", strerror(errno));
 	ASSERT_EQ(reflink_pattern(self->seed, 0), map_a[0]);
+	if (read_first)
+		ASSERT_EQ(reflink_pattern(self->seed, 0), ((volatile unsigned char *)map_b)[0])
+			TH_LOG(REFLINK_CELL_FMT ": before any store, B's mapping does not show A's data",
+			       REFLINK_CELL(variant));
 
 	map_b[0] = c;
 
@@ -179,7 +188,7 @@ TEST_F(reflink, write_fault)
 
 	REFLINK_NEED_REFLINK();
 	make_pair(_metadata, self, variant, &p);
-	write_fault_cow(_metadata, self, variant, &p, "a store through B's mapping");
+	write_fault_cow(_metadata, self, variant, &p, "a store through B's mapping", false);
 	close(p.a);
 	close(p.b);
 
@@ -201,6 +210,19 @@ TEST_F(reflink, write_fault)
 	EXPECT_EQ(0, fiemap_shared(p.b, 0))
 		TH_LOG(REFLINK_CELL_FMT ": after a remount, B's block 0 is FIEMAP_EXTENT_SHARED again: the CoW remap was not persisted",
 		       REFLINK_CELL(variant));
+	close(p.a);
+	close(p.b);
+}
+
+/* B12: a read fault on a clone's page, then a store to it: the write-protect fault copies the page */
+TEST_F(reflink, read_then_write_fault)
+{
+	struct cow_pair p;
+
+	REFLINK_NEED_REFLINK();
+	make_pair(_metadata, self, variant, &p);
+	write_fault_cow(_metadata, self, variant, &p,
+			"a read of B's page through its mapping, then a store to it", true);
 	close(p.a);
 	close(p.b);
 }
@@ -267,7 +289,7 @@ TEST_F(reflink, write_fault_after_remount)
 		       REFLINK_CELL(variant), ret);
 	reopen_pair(_metadata, self, &p);
 	write_fault_cow(_metadata, self, variant, &p,
-			"a store through B's mapping, B and A read back from disk");
+			"a store through B's mapping, B and A read back from disk", false);
 	close(p.a);
 	close(p.b);
 }

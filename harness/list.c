@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * list.c - daxtest list: programs, test cases, spec items, variants, cells
+ * list.c - daxtest list: programs, test cases, spec items, variants, cells;
+ * with --coverage, the mutants that claim each test case instead
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "list.h"
 #include "log.h"
 #include "matrix.h"
+#include "mutant_claims.h"
 #include "test_cases.h"
 #include "test_catalog.h"
 
@@ -24,7 +26,41 @@ static void print_variants(const struct strv *variants, FILE *f)
 	fputc('\n', f);
 }
 
-static int list_program(const struct options *o, const struct test_def *t, FILE *f)
+/* --coverage: the claims, and what the listing found. */
+struct coverage {
+	struct mutant_claims claims;
+	size_t cases;
+	size_t proven;
+	struct strv unproven;	/* "<program>:<fixture>.<test>" */
+};
+
+/* "killed by a, b" or "UNPROVEN" for one case. 0, or -1 (out of memory). */
+static int print_killers(struct coverage *cov, const struct test_def *t,
+			 const struct test_case *c, FILE *f)
+{
+	struct strv killers = { 0 };
+	size_t i;
+	int n = mutant_claims_killers(&cov->claims, t->program, c->fixture, c->name, &killers);
+
+	if (n < 0)
+		return -1;
+	cov->cases++;
+	if (!n) {
+		strv_addf(&cov->unproven, "%s:%s.%s", t->program, c->fixture, c->name);
+		fputs("UNPROVEN\n", f);
+		return cov->unproven.err ? -1 : 0;
+	}
+	cov->proven++;
+	fputs("killed by", f);
+	for (i = 0; i < killers.n; i++)
+		fprintf(f, "%s %s", i ? "," : "", killers.v[i]);
+	fputc('\n', f);
+	strv_free(&killers);
+	return 0;
+}
+
+static int list_program(const struct options *o, const struct test_def *t,
+			struct coverage *cov, FILE *f)
 {
 	char *area_dir = str_printf("%s/tests/%.*s", o->project_dir,
 				    (int)(strchr(t->program, '/') - t->program), t->program);
@@ -57,9 +93,15 @@ static int list_program(const struct options *o, const struct test_def *t, FILE 
 			ret = -1;
 			goto out;
 		}
-		fprintf(f, "    %-*s  %-*s  %s\n", (int)spec_width,
-			*tc.v[i].spec ? tc.v[i].spec : "-", (int)width, full, tc.v[i].summary);
+		fprintf(f, "    %-*s  %-*s  ", (int)spec_width,
+			*tc.v[i].spec ? tc.v[i].spec : "-", (int)width, full);
 		free(full);
+		if (!cov) {
+			fprintf(f, "%s\n", tc.v[i].summary);
+		} else if (print_killers(cov, t, &tc.v[i], f) < 0) {
+			ret = -1;
+			goto out;
+		}
 	}
 out:
 	test_cases_free(&tc);
@@ -89,22 +131,54 @@ static void print_matrices(const struct options *o, FILE *f)
 	fputc('\n', f);
 }
 
+/*
+ * The end of a coverage listing: the totals, the unproven cases, and a
+ * claim that names no test case (a renamed test, a typo) as an error.
+ */
+static int coverage_summary(struct coverage *cov, bool filtered, FILE *f)
+{
+	size_t i;
+	int ret = 0;
+
+	fprintf(f, "\ncoverage: %zu of %zu test cases killed by at least one of %zu mutants; %zu unproven\n",
+		cov->proven, cov->cases, cov->claims.nr_mutants, cov->cases - cov->proven);
+	for (i = 0; i < cov->unproven.n; i++)
+		fprintf(f, "    unproven: %s\n", cov->unproven.v[i]);
+	for (i = 0; i < cov->claims.n && !filtered; i++) {
+		if (cov->claims.v[i].matched)
+			continue;
+		log_error("tests/mutants/%s.patch: Must-fail: %s:%s names no test case",
+			  cov->claims.v[i].mutant, cov->claims.v[i].program, cov->claims.v[i].test);
+		ret = -1;
+	}
+	return ret;
+}
+
 int list_tests(const struct options *o, FILE *f)
 {
+	struct coverage cov = { 0 };
 	struct test_catalog c;
 	size_t i;
 	int ret = 0;
 
 	if (test_catalog_load(&c, o->project_dir) < 0 ||
-	    test_catalog_filter(&c, o->tests) < 0) {
-		test_catalog_free(&c);
-		return -1;
+	    test_catalog_filter(&c, o->tests) < 0 ||
+	    (o->coverage && mutant_claims_load(&cov.claims, o->project_dir) < 0)) {
+		ret = -1;
+		goto out;
 	}
-	print_matrices(o, f);
+	if (!o->coverage)
+		print_matrices(o, f);
 	for (i = 0; i < c.nr && !ret; i++) {
-		fputc('\n', f);
-		ret = list_program(o, &c.tests[i], f);
+		if (i || !o->coverage)
+			fputc('\n', f);
+		ret = list_program(o, &c.tests[i], o->coverage ? &cov : NULL, f);
 	}
+	if (!ret && o->coverage)
+		ret = coverage_summary(&cov, o->tests && *o->tests, f);
+out:
+	mutant_claims_free(&cov.claims);
+	strv_free(&cov.unproven);
 	test_catalog_free(&c);
 	return ret;
 }

@@ -22,7 +22,7 @@ enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_BOOT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
-	OPT_ITERATIONS, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL, OPT_BACKEND, OPT_CONNECT,
+	OPT_ITERATIONS, OPT_COVERAGE, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL, OPT_BACKEND, OPT_CONNECT,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +51,7 @@ static const struct option long_opts[] = {
 	{ "nvdimm-size", required_argument, NULL, OPT_NVDIMM_SIZE },
 	{ "rebuild", no_argument, NULL, OPT_REBUILD },
 	{ "keep-work", no_argument, NULL, OPT_KEEP_WORK },
+	{ "coverage", no_argument, NULL, OPT_COVERAGE },
 	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "project", required_argument, NULL, OPT_PROJECT },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -96,6 +97,7 @@ void options_usage(FILE *f)
 	      "  --build-jobs N      make -j for the kernel build (default cores + 1)\n"
 	      "  --rebuild           ignore the cached kernel and image\n"
 	      "  --keep-work         keep the run's work directory (backing files)\n"
+	      "  --coverage          list: the mutants (tests/mutants) that must kill each test case\n"
 	      "  --cache DIR         cache directory (default $DAXTEST_CACHE or ~/.cache/daxtest)\n"
 	      "  -v, --verbose       show the commands daxtest runs\n"
 	      "\n"
@@ -275,6 +277,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 		return 0;
 	case OPT_REBUILD: o->rebuild = true; return 0;
 	case OPT_KEEP_WORK: o->keep_work = true; return 0;
+	case OPT_COVERAGE: o->coverage = true; return 0;
 	case OPT_CACHE: free(o->cache_dir); o->cache_dir = strdup(arg); return 0;
 	case OPT_PROJECT: free(o->project_dir); o->project_dir = strdup(arg); return 0;
 	case 'v': o->verbose = true; log_set_verbose(true); return 0;
@@ -324,6 +327,10 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (o->coverage && o->command != CMD_LIST) {
+		log_error("--coverage is an option of daxtest list");
 		return -1;
 	}
 	if (o->nr_connect && o->backend != BACKEND_LIBVIRT) {

@@ -67,6 +67,7 @@ struct options {
 	unsigned long long nvdimm_size;
 	bool rebuild;
 	bool keep_work;
+	bool coverage;			/* list --coverage */
 	bool verbose;
 };
 

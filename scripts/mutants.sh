@@ -2,13 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make mutants: every deliberately broken kernel in tests/mutants/ must be
-# caught by the tests its "Must-fail:" line names (a line of its own
-# anywhere in the file; in a format-patch mail, after the "---", where
-# checkpatch and git am leave it alone). Each mutant is stacked
-# on kernel-patches/series with --patches, and the named programs run in
-# every cell of the matrix. Prints TAP (a pass is a named program that
-# failed in some cell), then a table (mutant, caught, the subtests that
-# failed), then "N passed, N failed".
+# caught by the subtests its "Must-fail:" lines name. A line (in a
+# format-patch mail after the "---", where checkpatch and git am leave it
+# alone; there may be several) lists entries
+#
+#     <area>/<program>:<fixture>.<test>
+#
+# each naming one TEST_F; it is killed when that test failed in some
+# variant and cell ("<fixture>.<variant>.<test>", or the power-fail case
+# "<area>/<program>/<fixture>.<variant>.<test>"). Each mutant is stacked on
+# kernel-patches/series with --patches and its named programs run in every
+# cell of the matrix. MUTANTS="glob ..." picks mutants by file name.
+# Prints TAP (one result per named subtest), then a table (mutant, caught,
+# the named subtests that survived), then "N passed, N failed".
 set -u
 
 daxtest=$1
@@ -20,53 +26,88 @@ passed=0
 failed=0
 : > "$tmp/table"
 
-# The failed subtests of every failed program in a KTAP stream, one line
-# per program: "<program>@<cell>: <subtest> <subtest> ...". kselftest
-# subtests come indented, before their program's own result line.
+# The failed subtests of every failed test in a KTAP stream, one line per
+# test: "<test>@<cell> <subtest> <subtest> ...". kselftest subtests come
+# indented, before their program's own result line.
 failed_subtests() {
 	awk '
 	/^  not ok [0-9]+ / { subs = subs " " $4; next }
-	/^not ok [0-9]+ /   { print $4 ":" subs; subs = ""; next }
+	/^not ok [0-9]+ /   { print $4 subs; subs = ""; next }
 	/^ok [0-9]+ /       { subs = "" }
 	' "$1"
+}
+
+# killed FAILED PROGRAM FIXTURE TEST: did FIXTURE.TEST of PROGRAM fail?
+killed() {
+	awk -v prog="$2" -v fix="$3" -v t="$4" '
+	{
+		name = $1
+		sub(/@.*/, "", name)
+		if (name != prog && index(name, prog "/") != 1)
+			next
+		for (i = 2; i <= NF; i++) {
+			n = split($i, p, ".")
+			if (p[1] == fix && p[n] == t && (n == 2 || n == 3))
+				found = 1
+		}
+	}
+	END { exit !found }
+	' "$1"
+}
+
+selected() {
+	local m
+	[ -z "${MUTANTS:-}" ] && return 0
+	for m in $MUTANTS; do
+		# shellcheck disable=SC2254
+		case $1 in $m) return 0 ;; esac
+	done
+	return 1
 }
 
 echo "TAP version 13"
 for patch in tests/mutants/*.patch; do
 	name=$(basename "$patch" .patch)
-	caught_by=$(sed -n 's/^Must-fail: *//p' "$patch")
-	if [ -z "$caught_by" ]; then
+	selected "$name" || continue
+	entries=$(sed -n 's/^Must-fail: *//p' "$patch" | tr -s ' \t' '\n\n' | sed '/^$/d')
+	bad=$(echo "$entries" | grep -Ev '^[a-z0-9_-]+/[a-z0-9_]+:[a-z0-9_]+\.[a-z0-9_]+$')
+	if [ -z "$entries" ] || [ -n "$bad" ]; then
 		n=$((n + 1)); failed=$((failed + 1))
-		echo "not ok $n - $name: no Must-fail: line"
-		printf '%s\tno\t(no Must-fail: line)\n' "$name" >> "$tmp/table"
+		echo "not ok $n - $name: Must-fail: must name <area>/<program>:<fixture>.<test>${bad:+, not $(echo $bad)}"
+		printf '%s\tno\t(bad Must-fail: line)\n' "$name" >> "$tmp/table"
 		continue
 	fi
+	programs=$(echo "$entries" | sed 's/:.*//' | sort -u | paste -sd,)
 	realpath "$patch" > "$tmp/series"
-	"$daxtest" run --patches "$tmp/series" --tests "$(echo "$caught_by" | tr ' ' ',')" \
+	start=$(date +%s)
+	"$daxtest" run --patches "$tmp/series" --tests "$programs" \
 		--results "$tmp/results" "$@" > "$tmp/ktap" 2> "$tmp/err"
 	rc=$?
 	failed_subtests "$tmp/ktap" > "$tmp/failed"
-	caught=yes
-	for test in $caught_by; do
+	survived=""
+	for e in $entries; do
 		n=$((n + 1))
-		if [ "$rc" -eq 1 ] && grep -Eq "^$test(/[^@:]*)?@[^:]*:" "$tmp/failed"; then
+		prog=${e%%:*}
+		sub=${e#*:}
+		if [ "$rc" -eq 1 ] && killed "$tmp/failed" "$prog" "${sub%%.*}" "${sub#*.}"; then
 			passed=$((passed + 1))
-			echo "ok $n - $name caught by $test"
+			echo "ok $n - $name kills $e"
 		else
 			failed=$((failed + 1))
-			caught=no
-			echo "not ok $n - $name survived $test (daxtest exit $rc)"
-			tail -5 "$tmp/err" | sed 's/^/#   /'
+			survived="$survived $e"
+			echo "not ok $n - $name survived by $e (daxtest exit $rc)"
+			[ "$rc" -eq 1 ] || tail -5 "$tmp/err" | sed 's/^/#   /'
 		fi
 	done
-	printf '%s\t%s\t%s\n' "$name" "$caught" \
-		"$(tr '\n' ';' < "$tmp/failed" | sed 's/;$//; s/;/; /g')" >> "$tmp/table"
+	echo "# $name: $(($(date +%s) - start)) s; failed: $(sed 's/@[^ ]*//' "$tmp/failed" | tr '\n' ' ')"
+	printf '%s\t%s\t%s\n' "$name" "$([ -z "$survived" ] && echo yes || echo no)" \
+		"${survived# }" >> "$tmp/table"
 done
 echo "1..$n"
 echo
-printf '%-34s %-7s %s\n' "mutant" "caught" "failed tests (program@cell: subtests)"
-while IFS=$'\t' read -r m c f; do
-	printf '%-34s %-7s %s\n' "$m" "$c" "${f:-none}"
+printf '%-36s %-7s %s\n' "mutant" "caught" "named subtests that survived"
+while IFS=$'\t' read -r m c s; do
+	printf '%-36s %-7s %s\n' "$m" "$c" "${s:--}"
 done < "$tmp/table"
 echo
 echo "$passed passed, $failed failed"

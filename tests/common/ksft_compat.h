@@ -20,9 +20,12 @@
  *    the wrapper when called before the setup completed, as 6.12 does: no
  *    body, no teardown, and the child exits 255, which 6.1 reports as SKIP.
  *  - no -r/-f/-v/-t filters, no -l: 6.1 test_harness_run() ignores argv
- *    (6.1 :1034-1035) and runs every test of the program. KSFT_HAS_RUN_FILTER
- *    says whether "-r fixture.variant.test" works; daxtest's power-fail
- *    runner depends on it (tests/common/powerfail.h).
+ *    (6.1 :1034-1035) and runs every test of the program. daxtest's
+ *    power-fail runner needs "-r fixture.variant.test" (one case per power
+ *    cut, tests/common/powerfail.h), so the fallback TEST_HARNESS_MAIN
+ *    below honours -r itself: it keeps only the named test in the
+ *    harness's fixture, variant and test lists (6.1 :792-846) and then
+ *    runs test_harness_run() as usual. Other options stay ignored.
  *  - no XFAIL_ADD(): not used here.
  */
 #ifndef DAXTEST_KSFT_COMPAT_H
@@ -34,14 +37,69 @@
 
 #ifdef FIXTURE_TEARDOWN_PARENT		/* 6.9 and later */
 
-#define KSFT_HAS_RUN_FILTER 1
 /* The setup (or a helper) failed or skipped: the caller must stop. */
 #define ksft_test_stopped(m) ((m)->exit_code)
 
 #else					/* 6.1-era harness */
 
-#define KSFT_HAS_RUN_FILTER 0
 #define ksft_test_stopped(m) (!(m)->passed || (m)->skip)
+
+/*
+ * Keeps only the test "-r <fixture>[.<variant>].<test>" names (6.12's
+ * test_enabled() format) in the lists test_harness_run() walks. 0 (no -r:
+ * everything stays), or 1 after printing why the name matches nothing.
+ */
+static inline int ksft_compat_run_filter(int argc, char **argv)
+{
+	struct __fixture_variant_metadata no_variant = { .name = "", };
+	struct __fixture_variant_metadata *v, *sel_v = NULL;
+	struct __fixture_metadata *f, *sel_f = NULL;
+	struct __test_metadata *t, *sel_t = NULL;
+	const char *want = NULL;
+	char name[256];
+	int i;
+
+	for (i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "-r"))
+			want = argv[i + 1];
+	if (!want)
+		return 0;
+	for (f = __fixture_list; f && !sel_t; f = f->next)
+		for (v = f->variant ?: &no_variant; v && !sel_t; v = v->next)
+			for (t = f->tests; t && !sel_t; t = t->next) {
+				snprintf(name, sizeof(name), "%s%s%s.%s", f->name,
+					 v->name[0] ? "." : "", v->name, t->name);
+				if (!strcmp(name, want)) {
+					sel_f = f;
+					sel_v = v == &no_variant ? NULL : v;
+					sel_t = t;
+				}
+			}
+	if (!sel_t) {
+		fprintf(stderr, "%s: -r %s: no such test\n", argv[0], want);
+		return 1;
+	}
+	sel_f->prev = sel_f;
+	sel_f->next = NULL;
+	__fixture_list = sel_f;
+	if (sel_v) {
+		sel_v->prev = sel_v;
+		sel_v->next = NULL;
+		sel_f->variant = sel_v;
+	}
+	sel_t->prev = sel_t;
+	sel_t->next = NULL;
+	sel_f->tests = sel_t;
+	return 0;
+}
+
+#undef TEST_HARNESS_MAIN
+#define TEST_HARNESS_MAIN \
+	int main(int argc, char **argv) { \
+		if (ksft_compat_run_filter(argc, argv)) \
+			return KSFT_FAIL; \
+		return test_harness_run(argc, argv); \
+	}
 
 #define FIXTURE_TEARDOWN_PARENT(fixture_name) FIXTURE_TEARDOWN(fixture_name)
 

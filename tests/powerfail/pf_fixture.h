@@ -141,12 +141,6 @@ static inline void pf_setup(struct __test_metadata *_metadata, struct pf_mnt *m,
 	m->phase = powerfail_phase();
 	if (m->phase == POWERFAIL_NONE)
 		SKIP(return, PF_NO_PHASE);
-#if !KSFT_HAS_RUN_FILTER
-	/* daxtest runs "<program> -r <this case>" per power cut; an old
-	 * harness (6.1) ignores -r and would run, and cut, every case of
-	 * the program in turn (tests/common/ksft_compat.h). */
-	SKIP(return, "this kernel's kselftest_harness.h has no -r option (6.1 test_harness_run() ignores argv): the case cannot be run alone for its power cut");
-#endif
 	ret = dax_cell_device(m->dev, sizeof(m->dev), why, sizeof(why));
 	DAX_CELL_NEED_DEVICE(ret, why);
 	ASSERT_LE(0, ret) TH_LOG("cannot read queue/dax of %s from sysfs: %s",

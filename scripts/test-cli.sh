@@ -38,6 +38,15 @@ expect_error "unknown option" "unknown option '--bogus'" \
 	"$daxtest" run --bogus
 expect_error "option without its value" "needs a value" \
 	"$daxtest" run --tests
+expect_error "--coverage outside daxtest list" "--coverage is an option of daxtest list" \
+	"$daxtest" run --coverage
+
+# The coverage listing of the project's own mutants: every claim names a
+# test case, and the listing ends with its totals.
+cov=$("$daxtest" list --coverage 2>&1)
+rc=$?
+check "daxtest list --coverage lists the mutants' claims (exit $rc)" \
+	"$([ "$rc" -eq 0 ] && echo "$cov" | grep -Eq '^coverage: [0-9]+ of [0-9]+ test cases killed by at least one of [0-9]+ mutants; [0-9]+ unproven$' && echo 1 || echo 0)"
 expect_error "bad accelerator" "is not auto, kvm or tcg" \
 	"$daxtest" run --accel xen
 expect_error "unknown test name" "unknown test 'no-such-test'" \
@@ -106,11 +115,14 @@ printf 'CONFIG_NFS_FS=y\n' > "$tmp/nfs.config"
 expect_error "config option that cannot be set" "CONFIG_NFS_FS=y (asked for in $tmp/nfs.config:1) ended up not set" \
 	"$daxtest" kernel build --config "$tmp/nfs.config"
 
-# make passes PATCHES both in the environment and as --patches: once.
+# make passes PATCHES both in the environment and as --patches: once, on
+# top of kernel-patches/series.
 n=$((n + 1))
+base=$(grep -cEv '^[[:space:]]*(#|$)' kernel-patches/series 2>/dev/null)
+want=$((${base:-0} + 1))
 PATCHES=$tmp/stale.series "$daxtest" kernel build --patches "$tmp/stale.series" \
 	> /dev/null 2> "$tmp/err" < /dev/null
-if grep -q ', 1 patch, key' "$tmp/err"; then
+if grep -Eq ", $want patch(es)?, key" "$tmp/err"; then
 	echo "ok $n - PATCHES and --patches name the series once"
 	passed=$((passed + 1))
 else

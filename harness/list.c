@@ -42,8 +42,10 @@ static int print_killers(struct coverage *cov, const struct test_def *t,
 	size_t i;
 	int n = mutant_claims_killers(&cov->claims, t->program, c->fixture, c->name, &killers);
 
-	if (n < 0)
+	if (n < 0) {
+		strv_free(&killers);
 		return -1;
+	}
 	cov->cases++;
 	if (!n) {
 		strv_addf(&cov->unproven, "%s:%s.%s", t->program, c->fixture, c->name);

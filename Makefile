@@ -11,6 +11,7 @@
 #   make fuzz     libFuzzer on the parsers of guest output (nightly)
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
+#            SERIES=none (the kernel without kernel-patches/series) or a series
 #            MATRIX=quick|full (tests/matrix; default quick)
 #            J=N (guests in parallel; default one per core)
 #            KERNELS="debian-6.1 debian-6.12" (make check: each, then a table)
@@ -39,7 +40,8 @@ HEADERS		:= $(wildcard harness/*.h harness/tests/*.h harness/fuzz/*.h guest/*.h)
 
 DAXTEST		:= $(BUILD)/daxtest
 AGENT		:= $(BUILD)/guest/daxtest-agent
-RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(PATCHES),--patches $(PATCHES)) \
+RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(SERIES),--series $(SERIES)) \
+		   $(if $(PATCHES),--patches $(PATCHES)) \
 		   $(if $(TESTS),--tests '$(TESTS)') $(if $(MATRIX),--matrix $(MATRIX)) \
 		   $(if $(J),-j $(J)) $(DAXTEST_ARGS)
 

@@ -112,6 +112,8 @@ static int step_argv(const struct options *o, const char *ksrc, const char *resu
 		strv_addf(v, "--timeout=%u", o->timeout_s);
 	if (o->build_jobs)
 		strv_addf(v, "--build-jobs=%u", o->build_jobs);
+	if (o->base_series)
+		strv_addf(v, "--series=%s", o->base_series);
 	for (i = 0; i < o->nr_series; i++)
 		strv_addf(v, "--patches=%s", o->series[i]);
 	for (i = 0; i < o->nr_configs; i++)

@@ -87,10 +87,13 @@ static int collect_series(struct build *b)
 	size_t i;
 	int ret = 0;
 
-	base = path_join(b->o->project_dir, "kernel-patches/series");
-	if (!base)
-		return -1;
-	if (path_is_file(base))
+	if (b->o->base_series && !strcmp(b->o->base_series, "none"))
+		base = NULL;
+	else if (b->o->base_series)
+		base = strdup(b->o->base_series);
+	else
+		base = path_join(b->o->project_dir, "kernel-patches/series");
+	if (base && (b->o->base_series || path_is_file(base)))
 		ret = patch_series_load(&b->series, base);
 	free(base);
 	for (i = 0; i < b->o->nr_series && !ret; i++)
@@ -632,6 +635,8 @@ int kernel_build(const struct kernel_build_opts *o, struct kernel_artifact *a)
 		goto out;
 	ret = 0;
 out:
+	if (!ret && patch_fixes_load(&a->fixes, &b.series) < 0)
+		ret = -1;
 	cache_unlock(lock);
 	free(final_dir);
 	free(lock_path);
@@ -649,5 +654,6 @@ void kernel_artifact_free(struct kernel_artifact *a)
 	free(a->modules);
 	free(a->headers);
 	free(a->ksft);
+	patch_fixes_free(&a->fixes);
 	memset(a, 0, sizeof(*a));
 }

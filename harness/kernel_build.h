@@ -14,11 +14,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "patch_fixes.h"
+
 struct kernel_build_opts {
 	const char *project_dir;	/* holds kernel-patches/ and tests/ */
 	const char *cache_dir;
 	const char *ksrc;		/* NULL: the Debian source package of kernel */
 	const char *kernel;		/* "debian-6.1", ...; NULL: DEFAULT_KERNEL */
+	const char *base_series;	/* NULL: kernel-patches/series; "none": no base series */
 	const char *const *series;	/* extra series files (--patches) */
 	size_t nr_series;
 	const char *const *configs;	/* extra config fragments (--config) */
@@ -36,6 +39,7 @@ struct kernel_artifact {
 	char *modules;		/* INSTALL_MOD_PATH root: lib/modules/<release> */
 	char *headers;		/* uapi headers: <headers>/include */
 	char *ksft;		/* kselftest_harness.h and kselftest.h */
+	struct patch_fixes fixes;	/* what the applied patches fix (Daxtest-fixes:) */
 	bool cached;		/* found in the cache, nothing was built */
 };
 

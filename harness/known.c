@@ -14,7 +14,8 @@
 #include "known.h"
 #include "log.h"
 
-static int add(struct known *k, const char *glob, const char *report, const char *reason)
+static int add(struct known *k, const char *glob, const char *report, const char *despite,
+	       const char *reason)
 {
 	struct known_entry *grown = realloc(k->v, (k->n + 1) * sizeof(*grown));
 	struct known_entry *e;
@@ -25,10 +26,12 @@ static int add(struct known *k, const char *glob, const char *report, const char
 	e = &k->v[k->n];
 	e->glob = strdup(glob);
 	e->report = report ? strdup(report) : NULL;
+	e->despite = despite ? strdup(despite) : NULL;
 	e->reason = strdup(reason);
-	if (!e->glob || !e->reason || (report && !e->report)) {
+	if (!e->glob || !e->reason || (report && !e->report) || (despite && !e->despite)) {
 		free(e->glob);
 		free(e->report);
+		free(e->despite);
 		free(e->reason);
 		return -1;
 	}
@@ -59,7 +62,7 @@ int known_parse(struct known *k, const char *text, const char *source)
 	if (!copy)
 		return -1;
 	for (line = copy; line && !ret; line = next) {
-		char *hash, *p, *reason, *glob, *report;
+		char *hash, *p, *reason, *glob, *report, *despite;
 
 		next = strchr(line, '\n');
 		if (next)
@@ -75,22 +78,29 @@ int known_parse(struct known *k, const char *text, const char *source)
 			continue;
 		reason = p;
 		glob = next_word(&reason);
-		report = NULL;
-		if (!strncmp(reason, "report=", 7)) {
-			report = next_word(&reason) + 7;
-			if (!*report) {
-				log_error("%s:%u: 'report=' names no kernel report", source, lineno);
+		report = despite = NULL;
+		while (!strncmp(reason, "report=", 7) || !strncmp(reason, "despite=", 8)) {
+			bool is_report = reason[0] == 'r';
+			char *word = next_word(&reason);
+
+			word = strchr(word, '=') + 1;
+			if (!*word) {
+				log_error("%s:%u: '%s' names nothing", source, lineno,
+					  is_report ? "report=" : "despite=");
 				ret = -1;
 				break;
 			}
+			*(is_report ? &report : &despite) = word;
 		}
+		if (ret)
+			break;
 		if (!*reason) {
 			log_error("%s:%u: '%s' has no reason: a known failure must say why", source,
 				  lineno, glob);
 			ret = -1;
 			break;
 		}
-		ret = add(k, glob, report, reason);
+		ret = add(k, glob, report, despite, reason);
 	}
 	free(copy);
 	return ret;
@@ -127,22 +137,83 @@ int known_load(struct known *k, const char *project_dir, const char *release)
 	return ret;
 }
 
-/* The entry for a whole test (no ':' in its glob) or, with sub, for one
- * of its subtests ("<test glob>:<subtest glob>", matched against
- * "<test>:<subtest>"). */
-static const struct known_entry *find(const struct known *k, const char *name,
-				      const char *sub)
+int known_add_fix(struct known *k, const char *glob, const char *by)
+{
+	struct known_fix *grown = realloc(k->fixes, (k->nr_fixes + 1) * sizeof(*grown));
+	struct known_fix *f;
+
+	if (!grown)
+		return -1;
+	k->fixes = grown;
+	f = &k->fixes[k->nr_fixes];
+	f->glob = strdup(glob);
+	f->by = strdup(by);
+	if (!f->glob || !f->by) {
+		free(f->glob);
+		free(f->by);
+		return -1;
+	}
+	k->nr_fixes++;
+	return 0;
+}
+
+/* Whether glob ("<test glob>[:<subtest glob>]") names test name: its
+ * test part matches. */
+static bool glob_names_test(const char *glob, const char *name)
+{
+	const char *colon = strchr(glob, ':');
+	char test_glob[1024];
+
+	if (!colon)
+		return fnmatch(glob, name, 0) == 0;
+	snprintf(test_glob, sizeof(test_glob), "%.*s", (int)(colon - glob), glob);
+	return fnmatch(test_glob, name, 0) == 0;
+}
+
+/*
+ * The patch that fixes test name (sub NULL: the whole test or any of its
+ * subtests) or its subtest sub, or NULL.
+ */
+static const struct known_fix *fixed_by(const struct known *k, const char *name,
+					const char *sub)
 {
 	char key[1024];
 	size_t i;
 
 	if (sub)
 		snprintf(key, sizeof(key), "%s:%s", name, sub);
+	for (i = 0; i < k->nr_fixes; i++) {
+		const char *glob = k->fixes[i].glob;
+
+		if (!strchr(glob, ':') ? fnmatch(glob, name, 0) == 0 :
+		    sub ? fnmatch(glob, key, 0) == 0 : glob_names_test(glob, name))
+			return &k->fixes[i];
+	}
+	return NULL;
+}
+
+/* The entry for a whole test (no ':' in its glob) or, with sub, for one
+ * of its subtests ("<test glob>:<subtest glob>", matched against
+ * "<test>:<subtest>"), unless a patch of the series fixes that and the
+ * entry does not hold despite that patch. */
+static const struct known_entry *find(const struct known *k, const char *name,
+				      const char *sub)
+{
+	const struct known_fix *fix = fixed_by(k, name, sub);
+	const struct known_entry *e;
+	char key[1024];
+	size_t i;
+
+	if (sub)
+		snprintf(key, sizeof(key), "%s:%s", name, sub);
 	for (i = 0; i < k->n; i++) {
-		if (!strchr(k->v[i].glob, ':') == !!sub)
+		e = &k->v[i];
+		if (!strchr(e->glob, ':') == !!sub)
 			continue;
-		if (fnmatch(k->v[i].glob, sub ? key : name, 0) == 0)
-			return &k->v[i];
+		if (fnmatch(e->glob, sub ? key : name, 0) != 0)
+			continue;
+		if (!fix || (e->despite && fnmatch(e->despite, fix->by, 0) == 0))
+			return e;
 	}
 	return NULL;
 }
@@ -180,13 +251,7 @@ static const struct known_entry *find_by_subtests(const struct known *k,
  * "<test glob>:<subtest glob>". */
 static bool entry_names_test(const struct known_entry *e, const char *name)
 {
-	const char *colon = strchr(e->glob, ':');
-	char test_glob[1024];
-
-	if (!colon)
-		return fnmatch(e->glob, name, 0) == 0;
-	snprintf(test_glob, sizeof(test_glob), "%.*s", (int)(colon - e->glob), e->glob);
-	return fnmatch(test_glob, name, 0) == 0;
+	return glob_names_test(e->glob, name);
 }
 
 /*
@@ -232,14 +297,57 @@ static bool any_subtest_failed(const struct test_result *t)
 	return false;
 }
 
+/* The patch that fixes a subtest that failed (or the whole test), unless
+ * an entry holds despite it, or NULL. */
+static const struct known_fix *fix_failed(const struct known *k, const struct test_result *t)
+{
+	const struct known_fix *f;
+	const char *sub;
+	size_t i;
+
+	if (t->status != TEST_FAIL)
+		return NULL;
+	for (i = 0; i < t->ktap.nr_tests; i++) {
+		if (!subtest_failed(t->ktap.tests[i].status))
+			continue;
+		sub = t->ktap.tests[i].name;
+		f = fixed_by(k, t->name, sub);
+		if (f && !find(k, t->name, sub) && !find(k, t->name, NULL))
+			return f;
+	}
+	for (i = 0; i < k->nr_fixes; i++)
+		if (!strchr(k->fixes[i].glob, ':') && fnmatch(k->fixes[i].glob, t->name, 0) == 0 &&
+		    !find(k, t->name, NULL))
+			return &k->fixes[i];
+	return NULL;
+}
+
+/* A failure of what a patch of the series fixes: the reason says so. */
+static void note_fix_failed(const struct known_fix *f, struct test_result *t)
+{
+	char *reason = str_printf("%s; %s is applied and should have fixed it",
+				  t->reason ? t->reason : "failed", f->by);
+
+	if (!reason)
+		return;
+	free(t->reason);
+	t->reason = reason;
+}
+
 void known_apply(const struct known *k, struct test_result *t)
 {
 	const struct known_entry *e, *by_report;
+	const struct known_fix *fix;
 	bool reports_excused;
 	char *reason;
 
 	if (!t->name || (t->status != TEST_FAIL && t->status != TEST_PASS))
 		return;
+	fix = fix_failed(k, t);
+	if (fix) {
+		note_fix_failed(fix, t);
+		return;
+	}
 	by_report = excuse_reports(k, t, &reports_excused);
 	if (!reports_excused)
 		return;		/* a kernel report nobody named */
@@ -270,9 +378,15 @@ void known_free(struct known *k)
 	for (i = 0; i < k->n; i++) {
 		free(k->v[i].glob);
 		free(k->v[i].report);
+		free(k->v[i].despite);
 		free(k->v[i].reason);
 	}
 	free(k->v);
+	for (i = 0; i < k->nr_fixes; i++) {
+		free(k->fixes[i].glob);
+		free(k->fixes[i].by);
+	}
+	free(k->fixes);
 	free(k->path);
 	memset(k, 0, sizeof(*k));
 }

@@ -16,6 +16,14 @@
  * that test names the report: "<glob> report=<glob of its title> <reason>",
  * e.g. "hwpoison/madv_hwpoison@*:madv.hwpoison_reflinked
  * report=WARNING:*fs/dax.c:380* ..." (the title's blanks matched by '*').
+ *
+ * The entries describe the kernel as its source ships it. A patch of the
+ * series under test that fixes one says so in its notes ("Daxtest-fixes:
+ * <glob>", same syntax, see patch_fixes.h): on a kernel with that patch,
+ * no entry applies to what it names, so the test must pass, and its
+ * failure says the patch should have fixed it. An entry that holds even
+ * with such a patch (the patch was written for another kernel) says so:
+ * "<glob> despite=<glob of patch names> <reason>".
  */
 #ifndef DAXTEST_KNOWN_H
 #define DAXTEST_KNOWN_H
@@ -27,13 +35,21 @@
 struct known_entry {
 	char *glob;
 	char *report;		/* glob of a kernel report's title it excuses, or NULL */
+	char *despite;		/* glob of the patches it holds despite, or NULL */
 	char *reason;
+};
+
+struct known_fix {
+	char *glob;		/* "<test glob>" or "<test glob>:<subtest glob>" */
+	char *by;		/* the patch that fixes it */
 };
 
 struct known {
 	char *path;		/* the file read, or NULL when there is none */
 	struct known_entry *v;
 	size_t n;
+	struct known_fix *fixes;
+	size_t nr_fixes;
 };
 
 /* Parses a known-failures text (for the unit test). 0, or -1 after
@@ -42,6 +58,8 @@ int known_parse(struct known *k, const char *text, const char *source);
 /* Reads <project>/tests/known/<major>.<minor>.txt for a kernel release
  * ("6.12.117" -> 6.12.txt); no file is no known failures. 0 or -1. */
 int known_load(struct known *k, const char *project_dir, const char *release);
+/* Voids the entries about what glob names: patch `by` fixes it. 0 or -1. */
+int known_add_fix(struct known *k, const char *glob, const char *by);
 /* Turns a failed test it names into XFAIL, a passed one into XPASS. */
 void known_apply(const struct known *k, struct test_result *t);
 void known_free(struct known *k);

@@ -23,12 +23,14 @@ enum {
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_BOOT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
 	OPT_ITERATIONS, OPT_COVERAGE, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL, OPT_BACKEND, OPT_CONNECT,
+	OPT_SERIES,
 };
 
 static const struct option long_opts[] = {
 	{ "ksrc", required_argument, NULL, OPT_KSRC },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "patches", required_argument, NULL, OPT_PATCHES },
+	{ "series", required_argument, NULL, OPT_SERIES },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "tests", required_argument, NULL, OPT_TESTS },
 	{ "matrix", required_argument, NULL, OPT_MATRIX },
@@ -72,11 +74,14 @@ void options_usage(FILE *f)
 	      "  bisect         git bisect run in --ksrc between --good and --bad, daxtest as the step\n"
 	      "  repro NAME     run the recipe tests/repro/NAME.recipe: reproduced or not\n"
 	      "  report DIR     write DIR/report.html again from DIR/results.json\n"
+	      "  compare A B    the tests whose result changed from run A to run B (their results.json)\n"
 	      "\n"
 	      "options:\n"
 	      "  --ksrc DIR          kernel tree to test (default: Debian linux-source-6.12; env KSRC)\n"
 	      "  --kernel NAME       a Debian kernel source package instead: debian-6.12, debian-6.1\n"
-	      "  --patches SERIES    stack another quilt series on kernel-patches/series (repeatable; env PATCHES)\n"
+	      "  --series SERIES|none  the base series instead of kernel-patches/series; none: the\n"
+	      "                      kernel as its source ships it (env SERIES)\n"
+	      "  --patches SERIES    stack another quilt series on the base series (repeatable; env PATCHES)\n"
 	      "  --config FRAGMENT   add a kernel config fragment (repeatable)\n"
 	      "  --tests GLOBS       comma-separated globs of tests (\"per-file-dax/*\")\n"
 	      "  --matrix NAME       namespace cells from tests/matrix: quick (default) or full\n"
@@ -169,6 +174,17 @@ static int parse_command(struct options *o, int argc, char **argv, int *consumed
 		o->command = CMD_REPORT;
 		o->report_dir = sub;
 		*consumed = 3;
+	} else if (!strcmp(cmd, "compare")) {
+		const char *second = argc > 3 ? argv[3] : NULL;
+
+		if (!sub || sub[0] == '-' || !second || second[0] == '-') {
+			log_error("compare needs two runs' results (results/<run-id> or results.json)");
+			return -1;
+		}
+		o->command = CMD_COMPARE;
+		o->compare[0] = sub;
+		o->compare[1] = second;
+		*consumed = 4;
 	} else if (!strcmp(cmd, "kernel") || !strcmp(cmd, "image")) {
 		if (!sub || strcmp(sub, "build")) {
 			log_error("unknown command '%s %s' (did you mean '%s build'?)", cmd,
@@ -226,6 +242,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 	switch (c) {
 	case OPT_KSRC: o->ksrc = arg; return 0;
 	case OPT_KERNEL: o->kernel = arg; return 0;
+	case OPT_SERIES: o->base_series = arg; return 0;
 	case OPT_PATCHES: return add_stacked(o->series, &o->nr_series, arg, "patches");
 	case OPT_CONFIG: return add_stacked(o->configs, &o->nr_configs, arg, "config");
 	case OPT_TESTS: o->tests = arg; return 0;
@@ -353,6 +370,12 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	/* As KSRC for --ksrc: the environment's series only when the
 	 * command line gives none (make passes both). */
+	if (!o->base_series && getenv("SERIES") && *getenv("SERIES"))
+		o->base_series = getenv("SERIES");
+	if (o->base_series && !*o->base_series) {
+		log_error("--series needs a series file or 'none'");
+		return -1;
+	}
 	if (!o->nr_series && env_patches && *env_patches &&
 	    add_stacked(o->series, &o->nr_series, env_patches, "patches") < 0)
 		return -1;

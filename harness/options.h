@@ -23,6 +23,7 @@ enum command {
 	CMD_BISECT_STEP,
 	CMD_REPRO,
 	CMD_REPORT,
+	CMD_COMPARE,
 	CMD_HELP,
 };
 
@@ -40,6 +41,8 @@ struct options {
 	const char *kernel;		/* --kernel debian-X.Y */
 	const char *repro;		/* daxtest repro NAME */
 	const char *report_dir;		/* daxtest report DIR */
+	const char *compare[2];		/* daxtest compare A B */
+	const char *base_series;	/* --series: NULL kernel-patches/series, "none" */
 	const char *series[MAX_STACKED];
 	size_t nr_series;
 	const char *configs[MAX_STACKED];

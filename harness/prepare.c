@@ -34,6 +34,7 @@ static int build_kernel(const struct options *o, struct prepared *p)
 		.cache_dir = o->cache_dir,
 		.ksrc = o->ksrc,
 		.kernel = o->kernel,
+		.base_series = o->base_series,
 		.series = o->series,
 		.nr_series = o->nr_series,
 		.configs = o->configs,

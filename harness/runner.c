@@ -179,6 +179,23 @@ static void finish(struct run_state *s, struct lane *lanes, unsigned int n)
 	log_info("results: %s", s->out.path);
 }
 
+/* The patches of the series that fix known failures void their entries. */
+static int add_fixes(struct run_state *s)
+{
+	const struct patch_fixes *f = &s->prep.kernel.fixes;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (known_add_fix(&s->known, f->v[i].glob, f->v[i].patch) < 0)
+			return -1;
+	if (s->known.n)
+		log_info("known failures: %zu entries in %s%s", s->known.n, s->known.path,
+			 f->n ? ", minus what the series fixes" : "");
+	for (i = 0; i < f->n; i++)
+		log_info("  fixed by %s: %s", f->v[i].patch, f->v[i].glob);
+	return 0;
+}
+
 int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 {
 	struct run_state s = { .o = o, .interrupted = interrupted };
@@ -195,9 +212,9 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 			&s.prep) < 0 || init_report(&s, run_id) < 0 ||
 	    known_load(&s.known, o->project_dir, s.prep.kernel.release) < 0)
 		goto out;
+	if (add_fixes(&s) < 0)
+		goto out;
 	choose_seed(&s);
-	if (s.known.n)
-		log_info("known failures: %zu entries in %s", s.known.n, s.known.path);
 	want = count_lanes(&s);
 	if (shard_plan(s.prep.catalog.tests, s.prep.catalog.nr, want, &s.shards,
 		       &s.nr_shards) < 0)

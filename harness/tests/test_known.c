@@ -110,6 +110,67 @@ static void subtest_entries(void **state)
 	known_free(&k);
 }
 
+/*
+ * A patch of the series that fixes a known failure voids its entry: the
+ * test must pass (no XPASS), and its failure is a FAIL naming the patch.
+ */
+static void fixed_by_the_series(void **state)
+{
+	static const char *const names[] = { "qbb.xfs.pread_eio", "qbb.xfs.mmap_sigbus",
+					     "qbb.ext4.mmap_sigbus" };
+	static const enum ktap_status xfs_bad[] = { KTAP_PASS, KTAP_FAIL, KTAP_PASS };
+	static const enum ktap_status ext4_bad[] = { KTAP_PASS, KTAP_PASS, KTAP_FAIL };
+	static const enum ktap_status all_good[] = { KTAP_PASS, KTAP_PASS, KTAP_PASS };
+	struct known k = { 0 };
+	struct test_result whole_pass = { .name = strdup("powerfail/reflink_cut/r.xfs.map_sync_cow_two_pages@map=mem"),
+					  .status = TEST_PASS };
+	struct test_result whole_fail = { .name = strdup("powerfail/reflink_cut/r.xfs.map_sync_cow_two_pages@map=dev"),
+					  .status = TEST_FAIL, .reason = strdup("exit status 1") };
+	struct test_result xfs = { .name = strdup("hwpoison/badblocks@map=mem"), .status = TEST_FAIL };
+	struct test_result ext4 = { .name = strdup("hwpoison/badblocks@map=mem"), .status = TEST_FAIL };
+	struct test_result good = { .name = strdup("hwpoison/badblocks@map=mem"), .status = TEST_PASS };
+
+	assert_int_equal(known_parse(&k, demo, "k"), 0);
+	assert_int_equal(known_parse(&k, "hwpoison/badblocks@*:qbb.*.mmap_sigbus BUS_ADRERR\n", "k"), 0);
+	assert_int_equal(known_add_fix(&k, "powerfail/reflink_cut/*.map_sync_cow_two_pages@*", "0002-xfs.patch"), 0);
+	assert_int_equal(known_add_fix(&k, "hwpoison/badblocks@*:qbb.xfs.mmap_sigbus", "0003-x.patch"), 0);
+
+	known_apply(&k, &whole_pass);
+	assert_int_equal(whole_pass.status, TEST_PASS);
+	known_apply(&k, &whole_fail);
+	assert_int_equal(whole_fail.status, TEST_FAIL);
+	assert_string_equal(whole_fail.reason,
+			    "exit status 1; 0002-xfs.patch is applied and should have fixed it");
+
+	set_subtests(&xfs, names, xfs_bad, 3);
+	set_subtests(&ext4, names, ext4_bad, 3);
+	set_subtests(&good, names, all_good, 3);
+	known_apply(&k, &xfs);		/* the fixed subtest */
+	assert_int_equal(xfs.status, TEST_FAIL);
+	assert_non_null(strstr(xfs.reason, "0003-x.patch is applied"));
+	known_apply(&k, &ext4);		/* the entry still holds for ext4 */
+	assert_int_equal(ext4.status, TEST_XFAIL);
+	known_apply(&k, &good);		/* ext4's entry passing is still an XPASS */
+	assert_int_equal(good.status, TEST_XPASS);
+
+	/* an entry for a kernel the patch does not fix holds despite it */
+	assert_int_equal(known_parse(&k, "a/c@* despite=0002-* the fix was written for 6.12\n", "k"), 0);
+	assert_int_equal(known_add_fix(&k, "a/c@*", "0002-xfs.patch"), 0);
+	assert_string_equal(k.v[k.n - 1].despite, "0002-*");
+	free(whole_pass.name);
+	whole_pass.name = strdup("a/c@map=mem");
+	whole_pass.status = TEST_FAIL;
+	known_apply(&k, &whole_pass);
+	assert_int_equal(whole_pass.status, TEST_XFAIL);
+
+	test_result_free(&whole_pass);
+	test_result_free(&whole_fail);
+	test_result_free(&xfs);
+	test_result_free(&ext4);
+	test_result_free(&good);
+	known_free(&k);
+}
+
 static void add_finding(struct test_result *t, const char *title)
 {
 	struct kfinding *grown = realloc(t->findings, (t->nr_findings + 1) * sizeof(*grown));
@@ -210,6 +271,7 @@ int main(void)
 		cmocka_unit_test(parses_globs_and_reasons),
 		cmocka_unit_test(fail_becomes_xfail_pass_becomes_xpass),
 		cmocka_unit_test(subtest_entries),
+		cmocka_unit_test(fixed_by_the_series),
 		cmocka_unit_test(reports_fail_unless_named),
 		cmocka_unit_test(project_files_parse),
 	};

@@ -13,6 +13,7 @@
 #include "runner.h"
 #include "shell.h"
 #include "bisect.h"
+#include "compare.h"
 #include "list.h"
 #include "repro.h"
 #include "report.h"
@@ -96,6 +97,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_REPORT:
 		ret = report_rerender(o.report_dir) < 0 ? 2 : 0;
+		break;
+	case CMD_COMPARE:
+		ret = compare_runs(o.compare[0], o.compare[1]);
 		break;
 	case CMD_BISECT_STEP:
 		catch_signals();

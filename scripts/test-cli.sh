@@ -47,6 +47,14 @@ cov=$("$daxtest" list --coverage 2>&1)
 rc=$?
 check "daxtest list --coverage lists the mutants' claims (exit $rc)" \
 	"$([ "$rc" -eq 0 ] && echo "$cov" | grep -Eq '^coverage: [0-9]+ of [0-9]+ test cases killed by at least one of [0-9]+ mutants; [0-9]+ unproven$' && echo 1 || echo 0)"
+expect_error "empty --series" "--series needs a series file or 'none'" \
+	"$daxtest" run --series ''
+expect_error "missing --series file" "cannot read patch series /nonexistent/series" \
+	"$daxtest" run --series /nonexistent/series
+expect_error "compare with one run" "compare needs two runs' results" \
+	"$daxtest" compare results
+expect_error "compare of a run without results.json" "/nonexistent/a: no results.json there" \
+	"$daxtest" compare /nonexistent/a /nonexistent/b
 expect_error "bad accelerator" "is not auto, kvm or tcg" \
 	"$daxtest" run --accel xen
 expect_error "unknown test name" "unknown test 'no-such-test'" \

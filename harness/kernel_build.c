@@ -83,6 +83,7 @@ static int collect_config(struct build *b)
 
 static int collect_series(struct build *b)
 {
+	unsigned int major, minor;
 	char *base;
 	size_t i;
 	int ret = 0;
@@ -98,6 +99,8 @@ static int collect_series(struct build *b)
 	free(base);
 	for (i = 0; i < b->o->nr_series && !ret; i++)
 		ret = patch_series_load(&b->series, b->o->series[i]);
+	if (!ret && kernel_source_major_minor(&b->src, &major, &minor) == 0)
+		ret = patch_series_for_kernel(&b->series, major, minor);
 	return ret;
 }
 

@@ -466,6 +466,53 @@ out:
 	return ret;
 }
 
+/* The number after "<key> = " at the start of a line of text, or -1. */
+static int makefile_number(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+	const char *line;
+
+	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *p = line + len;
+
+		if (strncmp(line, key, len))
+			continue;
+		p += strspn(p, " \t");
+		if (*p++ != '=')
+			continue;
+		p += strspn(p, " \t");
+		if (*p >= '0' && *p <= '9')
+			return atoi(p);
+	}
+	return -1;
+}
+
+int kernel_source_major_minor(const struct kernel_source *ks, unsigned int *major,
+			      unsigned int *minor)
+{
+	char *path, *text = NULL;
+	int v, p;
+
+	if (ks->version)
+		return sscanf(ks->version, "%u.%u", major, minor) == 2 ? 0 : -1;
+	if (!ks->dir)
+		return -1;
+	path = path_join(ks->dir, "Makefile");
+	if (!path || read_file(path, &text, NULL) < 0) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	v = makefile_number(text, "VERSION");
+	p = makefile_number(text, "PATCHLEVEL");
+	free(text);
+	if (v < 0 || p < 0)
+		return -1;
+	*major = v;
+	*minor = p;
+	return 0;
+}
+
 void kernel_source_free(struct kernel_source *ks)
 {
 	free(ks->dir);

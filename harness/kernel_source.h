@@ -38,6 +38,11 @@ int kernel_source_fetch(struct kernel_source *ks);
  * alone (incremental builds stay correct). */
 int kernel_source_sync(const struct kernel_source *ks, const char *worktree,
 		       const char *log_path);
+/* The source's kernel version, major and minor: from the Debian package's
+ * version, or from the tree's Makefile (VERSION, PATCHLEVEL). 0, or -1
+ * when it cannot be told. */
+int kernel_source_major_minor(const struct kernel_source *ks, unsigned int *major,
+			      unsigned int *minor);
 void kernel_source_free(struct kernel_source *ks);
 
 #endif /* DAXTEST_KERNEL_SOURCE_H */

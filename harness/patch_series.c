@@ -243,6 +243,66 @@ int patch_series_apply(const struct patch_series *s, const char *tree,
 	return ret;
 }
 
+#define MIN_KERNEL_TAG "Daxtest-min-kernel:"
+
+/* The "Daxtest-min-kernel:" of a patch's notes: 1 and *major, *minor; 0
+ * when there is none; -1 for a malformed one. */
+static int min_kernel(const char *text, unsigned int *major, unsigned int *minor)
+{
+	const char *line, *end;
+	bool notes = false;
+
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		if (!notes) {
+			notes = end - line == 3 && !strncmp(line, "---", 3);
+			continue;
+		}
+		if (!strncmp(line, "diff ", 5))
+			break;
+		if (strncmp(line, MIN_KERNEL_TAG, strlen(MIN_KERNEL_TAG)))
+			continue;
+		return sscanf(line + strlen(MIN_KERNEL_TAG), " %u.%u", major, minor) == 2 ? 1 : -1;
+	}
+	return 0;
+}
+
+int patch_series_for_kernel(struct patch_series *s, unsigned int major, unsigned int minor)
+{
+	size_t i, kept = 0;
+	int ret = 0;
+
+	for (i = 0; i < s->nr; i++) {
+		struct patch_entry *p = &s->patches[i];
+		unsigned int want_major, want_minor;
+		char *text = NULL;
+		int has;
+
+		if (read_file(p->path, &text, NULL) < 0) {
+			log_error("cannot read patch %s", p->path);
+			ret = -1;
+		}
+		has = ret ? 0 : min_kernel(text, &want_major, &want_minor);
+		free(text);
+		if (has < 0) {
+			log_error("%s: %s wants <major>.<minor>", p->where, MIN_KERNEL_TAG);
+			ret = -1;
+		}
+		if (!ret && has > 0 &&
+		    (want_major > major || (want_major == major && want_minor > minor))) {
+			log_info("kernel: %s is for %u.%u and later, not applied to %u.%u",
+				 strrchr(p->path, '/') ? strrchr(p->path, '/') + 1 : p->path,
+				 want_major, want_minor, major, minor);
+			free(p->path);
+			free(p->where);
+			continue;
+		}
+		s->patches[kept++] = *p;
+	}
+	s->nr = kept;
+	return ret;
+}
+
 int patch_series_hash(const struct patch_series *s, struct hash *h)
 {
 	size_t i;

@@ -35,6 +35,13 @@ int patch_series_parse(struct patch_series *s, const char *text,
  * them. */
 int patch_series_apply(const struct patch_series *s, const char *tree,
 		       const char *touched_path);
+/*
+ * Drops the patches written for a later kernel than major.minor: a patch
+ * says so in its notes (after the "---" line, before the diff) with
+ * "Daxtest-min-kernel: <major>.<minor>", for a fix whose code only exists
+ * from that kernel on. Logs each patch it drops. 0, or -1 after logging.
+ */
+int patch_series_for_kernel(struct patch_series *s, unsigned int major, unsigned int minor);
 /* Adds every patch's name and content to h. */
 int patch_series_hash(const struct patch_series *s, struct hash *h);
 void patch_series_free(struct patch_series *s);

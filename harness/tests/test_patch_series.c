@@ -69,6 +69,32 @@ static void parses_names_strip_and_comments(void **state)
 	patch_series_free(&s);
 }
 
+/* A patch for a later kernel is dropped; the others stay, in order. */
+static void drops_patches_for_later_kernels(void **state)
+{
+	struct dir *d = *state;
+	struct patch_series s = { 0 };
+
+	put(d->path, "all.patch", good_patch);
+	put(d->path, "new.patch", "Subject: x\n---\nDaxtest-min-kernel: 6.12\n\n diff\n");
+	put(d->path, "bad.patch", "Subject: x\n---\nDaxtest-min-kernel: six\n");
+	assert_int_equal(patch_series_parse(&s, "all.patch\nnew.patch\nall.patch -p0\n",
+					    "series", d->path), 0);
+	assert_int_equal(patch_series_for_kernel(&s, 6, 12), 0);
+	assert_int_equal(s.nr, 3);
+	assert_int_equal(patch_series_for_kernel(&s, 7, 0), 0);
+	assert_int_equal(s.nr, 3);
+	assert_int_equal(patch_series_for_kernel(&s, 6, 1), 0);
+	assert_int_equal(s.nr, 2);
+	assert_non_null(strstr(s.patches[0].path, "/all.patch"));
+	assert_int_equal(s.patches[1].strip, 0);
+	patch_series_free(&s);
+
+	assert_int_equal(patch_series_parse(&s, "bad.patch\n", "series", d->path), 0);
+	assert_int_equal(patch_series_for_kernel(&s, 6, 12), -1);
+	patch_series_free(&s);
+}
+
 static void rejects_bad_lines_and_missing_patches(void **state)
 {
 	struct dir *d = *state;
@@ -162,6 +188,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(parses_names_strip_and_comments, setup, teardown),
+		cmocka_unit_test_setup_teardown(drops_patches_for_later_kernels, setup, teardown),
 		cmocka_unit_test_setup_teardown(rejects_bad_lines_and_missing_patches, setup, teardown),
 		cmocka_unit_test_setup_teardown(applies_and_records_touched_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(hash_follows_content_and_strip, setup, teardown),

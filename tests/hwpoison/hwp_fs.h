@@ -186,11 +186,16 @@ static inline int hwp_fs_fill(struct hwp_fs *f, char *why, size_t len)
 	return 0;
 }
 
-static inline void hwp_fs_setup(struct __test_metadata *_metadata,
-				struct hwp_fs *f, enum dax_fs_type fs)
+/*
+ * Makes the cell's device a fresh fs (XFS with the reverse-mapping btree
+ * when rmapbt, without it otherwise), mounts it dax=always and fills the
+ * victim file.
+ */
+static inline void hwp_fs_setup_rmapbt(struct __test_metadata *_metadata,
+				       struct hwp_fs *f, enum dax_fs_type fs, bool rmapbt)
 {
-	char *xfs[] = { "mkfs.xfs", "-f", "-q", "-b", "size=4096", "-m", "rmapbt=1",
-			f->dev, NULL };
+	char *xfs[] = { "mkfs.xfs", "-f", "-q", "-b", "size=4096", "-m",
+			rmapbt ? "rmapbt=1" : "rmapbt=0", f->dev, NULL };
 	char why[1024];
 	const char *step;
 	int ret;
@@ -242,6 +247,13 @@ static inline void hwp_fs_setup(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	TH_LOG("%s on %s, setup %u: victim window from file page %u, its page 0 at device byte %llu (sector %llu)",
 	       dax_fs_name(fs), f->dev, f->seq, f->base, f->phys[0], f->phys[0] >> 9);
+}
+
+/* XFS with rmapbt=1: the owner walk of D20. */
+static inline void hwp_fs_setup(struct __test_metadata *_metadata,
+				struct hwp_fs *f, enum dax_fs_type fs)
+{
+	hwp_fs_setup_rmapbt(_metadata, f, fs, true);
 }
 
 /* File offset of window page p of the victim. */

@@ -12,7 +12,10 @@
 # variant and cell ("<fixture>.<variant>.<test>", or the power-fail case
 # "<area>/<program>/<fixture>.<variant>.<test>"). Each mutant is stacked on
 # kernel-patches/series with --patches and its named programs run in every
-# cell of the matrix. MUTANTS="glob ..." picks mutants by file name.
+# cell of the matrix (--matrix full when an entry names a random_ power-fail
+# case: only that matrix has them). MUTANTS="glob ..." picks mutants by
+# file name; MUTANTS_SHARD=K/N only every N-th of them from the K-th (1 to
+# N), so that N nightly jobs share the mutants.
 # Prints TAP (one result per named subtest), then a table (mutant, caught,
 # the named subtests that survived), then "N passed, N failed".
 set -u
@@ -55,6 +58,19 @@ killed() {
 	' "$1"
 }
 
+shard_k=1
+shard_n=1
+if [ -n "${MUTANTS_SHARD:-}" ]; then
+	if ! [[ $MUTANTS_SHARD =~ ^([0-9]+)/([0-9]+)$ ]] ||
+	   [ "${BASH_REMATCH[1]}" -lt 1 ] || [ "${BASH_REMATCH[1]}" -gt "${BASH_REMATCH[2]}" ]; then
+		echo "mutants.sh: MUTANTS_SHARD=$MUTANTS_SHARD is not K/N with 1 <= K <= N" >&2
+		exit 2
+	fi
+	shard_k=${BASH_REMATCH[1]}
+	shard_n=${BASH_REMATCH[2]}
+fi
+index=0
+
 selected() {
 	local m
 	[ -z "${MUTANTS:-}" ] && return 0
@@ -69,6 +85,8 @@ echo "TAP version 13"
 for patch in tests/mutants/*.patch; do
 	name=$(basename "$patch" .patch)
 	selected "$name" || continue
+	index=$((index + 1))
+	[ $(((index - 1) % shard_n)) -eq $((shard_k - 1)) ] || continue
 	entries=$(sed -n 's/^Must-fail: *//p' "$patch" | tr -s ' \t' '\n\n' | sed '/^$/d')
 	bad=$(echo "$entries" | grep -Ev '^[a-z0-9_-]+/[a-z0-9_]+:[a-z0-9_]+\.[a-z0-9_]+$')
 	if [ -z "$entries" ] || [ -n "$bad" ]; then
@@ -78,9 +96,13 @@ for patch in tests/mutants/*.patch; do
 		continue
 	fi
 	programs=$(echo "$entries" | sed 's/:.*//' | sort -u | paste -sd,)
+	matrix=()
+	if echo "$entries" | grep -q ':[a-z0-9_]*\.random_'; then
+		matrix=(--matrix full)
+	fi
 	realpath "$patch" > "$tmp/series"
 	start=$(date +%s)
-	"$daxtest" run --patches "$tmp/series" --tests "$programs" \
+	"$daxtest" run --patches "$tmp/series" --tests "$programs" "${matrix[@]}" \
 		--results "$tmp/results" "$@" > "$tmp/ktap" 2> "$tmp/err"
 	rc=$?
 	failed_subtests "$tmp/ktap" > "$tmp/failed"

@@ -60,21 +60,14 @@ static int parse_globs(struct patch_fixes *f, const char *patch, const char *p,
 
 int patch_fixes_parse(struct patch_fixes *f, const char *patch, const char *text)
 {
-	const char *line, *end;
-	bool notes = false;
+	struct patch_notes n = { .next = text };
+	const char *line;
+	size_t len;
 
-	for (line = text; *line; line = *end ? end + 1 : end) {
-		end = line + strcspn(line, "\n");
-		if (!notes) {
-			notes = end - line == 3 && !strncmp(line, "---", 3);
-			continue;
-		}
-		if (!strncmp(line, "diff ", 5))
-			break;
+	while (patch_notes_line(&n, &line, &len))
 		if (!strncmp(line, PATCH_FIXES_TAG, strlen(PATCH_FIXES_TAG)) &&
-		    parse_globs(f, patch, line + strlen(PATCH_FIXES_TAG), end) < 0)
+		    parse_globs(f, patch, line + strlen(PATCH_FIXES_TAG), line + len) < 0)
 			return -1;
-	}
 	return 0;
 }
 

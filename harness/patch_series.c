@@ -245,21 +245,37 @@ int patch_series_apply(const struct patch_series *s, const char *tree,
 
 #define MIN_KERNEL_TAG "Daxtest-min-kernel:"
 
+bool patch_notes_line(struct patch_notes *n, const char **line, size_t *len)
+{
+	while (n->next && *n->next) {
+		const char *start = n->next;
+		size_t l = strcspn(start, "\n");
+
+		n->next = start[l] ? start + l + 1 : start + l;
+		if (!n->in_notes) {
+			n->in_notes = l == 3 && !strncmp(start, "---", 3);
+			continue;
+		}
+		if (!strncmp(start, "diff ", 5)) {
+			n->next = NULL;
+			return false;
+		}
+		*line = start;
+		*len = l;
+		return true;
+	}
+	return false;
+}
+
 /* The "Daxtest-min-kernel:" of a patch's notes: 1 and *major, *minor; 0
  * when there is none; -1 for a malformed one. */
 static int min_kernel(const char *text, unsigned int *major, unsigned int *minor)
 {
-	const char *line, *end;
-	bool notes = false;
+	struct patch_notes n = { .next = text };
+	const char *line;
+	size_t len;
 
-	for (line = text; *line; line = *end ? end + 1 : end) {
-		end = line + strcspn(line, "\n");
-		if (!notes) {
-			notes = end - line == 3 && !strncmp(line, "---", 3);
-			continue;
-		}
-		if (!strncmp(line, "diff ", 5))
-			break;
+	while (patch_notes_line(&n, &line, &len)) {
 		if (strncmp(line, MIN_KERNEL_TAG, strlen(MIN_KERNEL_TAG)))
 			continue;
 		return sscanf(line + strlen(MIN_KERNEL_TAG), " %u.%u", major, minor) == 2 ? 1 : -1;

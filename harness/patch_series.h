@@ -7,6 +7,7 @@
 #ifndef DAXTEST_PATCH_SERIES_H
 #define DAXTEST_PATCH_SERIES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hash;
@@ -35,6 +36,19 @@ int patch_series_parse(struct patch_series *s, const char *text,
  * them. */
 int patch_series_apply(const struct patch_series *s, const char *tree,
 		       const char *touched_path);
+/*
+ * The lines of a patch mail's notes: after its "---" line, before the
+ * diff, where git am and checkpatch do not look (daxtest's "Daxtest-...:"
+ * lines live there). Start with { .next = text }; each call gives the next
+ * notes line (*line, *len: without its newline) and returns true, or
+ * false at the end.
+ */
+struct patch_notes {
+	const char *next;
+	bool in_notes;
+};
+bool patch_notes_line(struct patch_notes *n, const char **line, size_t *len);
+
 /*
  * Drops the patches written for a later kernel than major.minor: a patch
  * says so in its notes (after the "---" line, before the diff) with

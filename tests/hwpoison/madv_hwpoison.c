@@ -130,28 +130,32 @@ FIXTURE_TEARDOWN_PARENT(madv)
 
 /*
  * A block two files share (D22): reflink needs XFS. With rmapbt the
- * filesystem finds both owners (madvref); without it the generic path
- * must refuse the page (madvgen, last in the program: stock 6.12 oopses
- * there, see hwpoison_shared_refused).
+ * filesystem finds both owners; without it the generic path must refuse
+ * the page (stock 6.12 oopses there: this fixture's xfs_normapbt variant
+ * runs last in the program).
  */
-FIXTURE(madvref) {
+FIXTURE(shared) {
 	struct hwp_fs f;
 };
 
-FIXTURE_VARIANT(madvref) {
-	enum dax_fs_type fs;
+FIXTURE_VARIANT(shared) {
+	bool rmapbt;
 };
 
-FIXTURE_VARIANT_ADD(madvref, xfs_rmapbt) {
-	.fs = DAX_FS_XFS,
+FIXTURE_VARIANT_ADD(shared, xfs_rmapbt) {
+	.rmapbt = true,
 };
 
-FIXTURE_SETUP(madvref)
+FIXTURE_VARIANT_ADD(shared, xfs_normapbt) {
+	.rmapbt = false,
+};
+
+FIXTURE_SETUP(shared)
 {
-	MADV_SETUP(&self->f, variant->fs, true);
+	MADV_SETUP(&self->f, DAX_FS_XFS, variant->rmapbt);
 }
 
-FIXTURE_TEARDOWN_PARENT(madvref)
+FIXTURE_TEARDOWN_PARENT(shared)
 {
 	hwp_fs_teardown(_metadata, &self->f);
 }
@@ -617,112 +621,38 @@ static void check_other_owner(struct __test_metadata *_metadata, struct mapper *
 }
 
 /*
- * D22: MADV_HWPOISON on a reflinked page (XFS, rmapbt=1) through the
- * victim: the poisoner gets BUS_MCEERR_AR (checked in
- * poison_with_mappers()); the clone's PR_MCE_KILL_EARLY mapper gets
- * BUS_MCEERR_AO through the clone's rmap record, its mapper without early
- * kill nothing, and both read the page again afterwards. The early-kill
- * mapper loads the page before the other one does.
- */
-TEST_F(madvref, hwpoison_reflinked)
-{
-	struct hwp_fs *f = &self->f;
-	struct mapper *m[N_MAPPERS] = { NULL };
-	struct hwp_sigbus *sb;
-	int clone;
-
-	clone = make_clone(_metadata, f);
-	sb = hwp_sigbus_new();
-	ASSERT_NE(NULL, sb);
-	poison_with_mappers(_metadata, f, f->fd, clone, "the clone", SHARED_PAGE, m, sb);
-	close(clone);
-	if (!m[0] || !m[1])
-		return;
-	check_other_owner(_metadata, m, "the clone");
-	munmap(m[0], HWP_PAGE);
-	munmap(m[1], HWP_PAGE);
-	munmap(sb, HWP_PAGE);
-}
-
-/*
- * D22: the other way round: the clone is poisoned, the victim's mappers
- * are the other owner's: its early-kill mapper gets BUS_MCEERR_AO.
- */
-TEST_F(madvref, hwpoison_through_clone)
-{
-	struct hwp_fs *f = &self->f;
-	struct mapper *m[N_MAPPERS] = { NULL };
-	struct hwp_sigbus *sb;
-	int clone;
-
-	clone = make_clone(_metadata, f);
-	sb = hwp_sigbus_new();
-	ASSERT_NE(NULL, sb);
-	poison_with_mappers(_metadata, f, clone, f->fd, "the victim", SHARED_PAGE, m, sb);
-	close(clone);
-	if (!m[0] || !m[1])
-		return;
-	check_other_owner(_metadata, m, "the victim");
-	munmap(m[0], HWP_PAGE);
-	munmap(m[1], HWP_PAGE);
-	munmap(sb, HWP_PAGE);
-}
-
-FIXTURE(madvgen) {
-	struct hwp_fs f;
-};
-
-FIXTURE_VARIANT(madvgen) {
-	enum dax_fs_type fs;
-};
-
-FIXTURE_VARIANT_ADD(madvgen, xfs_normapbt) {
-	.fs = DAX_FS_XFS,
-};
-
-FIXTURE_SETUP(madvgen)
-{
-	MADV_SETUP(&self->f, variant->fs, false);
-}
-
-FIXTURE_TEARDOWN_PARENT(madvgen)
-{
-	hwp_fs_teardown(_metadata, &self->f);
-}
-
-/*
- * D22: on the generic path (XFS without rmapbt) the ->mapping of a page
+ * D22 on the generic path (XFS without rmapbt): the ->mapping of a page
  * two files share is PAGE_MAPPING_DAX_SHARED, a marker, not an
  * address_space (dax_page_share_get(), fs/dax.c:329-345), and without
  * rmapbt nothing finds the page's owners. memory_failure() must refuse
  * the page cleanly: mf_generic_kill_procs() cannot lock a mapping
  * (mm/memory-failure.c:1787-1789), so madvise fails with EBUSY, nobody is
  * signalled, the kernel logs "recovery action for dax page: Failed", and
- * the clone still reads. Stock 6.12's dax_lock_folio() (fs/dax.c:431-434)
- * takes the marker for a mapping and dereferences it: the guest oopses
- * ("BUG: kernel NULL pointer dereference, address: 0000000000000001").
+ * the other file still reads. Stock 6.12's dax_lock_folio()
+ * (fs/dax.c:431-434) takes the marker for a mapping and dereferences it:
+ * the guest oopses ("BUG: kernel NULL pointer dereference, address:
+ * 0000000000000001").
  */
-TEST_F(madvgen, hwpoison_shared_refused)
+static void poison_refused(struct __test_metadata *_metadata, struct hwp_fs *f,
+			   int poison_fd, int other_fd, const char *other)
 {
-	struct hwp_fs *f = &self->f;
 	struct hwp_sigbus *sb;
 	char buf[HWP_PAGE];
 	volatile char *map;
-	int clone, kmsg, status, ret;
+	int kmsg, status, ret;
 	ssize_t n;
 
-	clone = make_clone(_metadata, f);
-	/* The clone maps the page too: it is associated as shared. */
-	map = mmap(NULL, HWP_VICTIM_PAGES * HWP_PAGE, PROT_READ, MAP_SHARED, clone,
+	/* The other file maps the page too: it is associated as shared. */
+	map = mmap(NULL, HWP_VICTIM_PAGES * HWP_PAGE, PROT_READ, MAP_SHARED, other_fd,
 		   hwp_off(f, 0));
-	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap of the clone: %s", strerror(errno));
+	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap of %s: %s", other, strerror(errno));
 	ASSERT_EQ(hwp_fill(SHARED_PAGE), map[SHARED_PAGE * HWP_PAGE])
-		TH_LOG("precondition: the clone's page does not hold the victim's data");
+		TH_LOG("precondition: %s's page does not hold the shared data", other);
 	sb = hwp_sigbus_new();
 	ASSERT_NE(NULL, sb);
 	kmsg = kmsg_open_at_end();
 	ASSERT_LE(0, kmsg) TH_LOG("opening /dev/kmsg: %s", strerror(-kmsg));
-	status = hwp_wait(madvise_child(f, f->fd, sb, SHARED_PAGE, MADV_HWPOISON, false));
+	status = hwp_wait(madvise_child(f, poison_fd, sb, SHARED_PAGE, MADV_HWPOISON, false));
 	check_child(_metadata, sb, status, "MADV_HWPOISON of a shared page without rmapbt");
 	EXPECT_EQ(-1, sb->ret)
 		TH_LOG("madvise(MADV_HWPOISON) of a page two files share returned %ld on XFS without rmapbt, expected -1 EBUSY: the generic path cannot find a shared page's owners",
@@ -736,12 +666,59 @@ TEST_F(madvgen, hwpoison_shared_refused)
 				 ret);
 	close(kmsg);
 	EXPECT_EQ(hwp_fill(SHARED_PAGE), map[SHARED_PAGE * HWP_PAGE])
-		TH_LOG("the clone's mapping no longer reads the page's data");
-	n = pread(clone, buf, sizeof(buf), hwp_off(f, SHARED_PAGE));
-	EXPECT_EQ((ssize_t)sizeof(buf), n) TH_LOG("read() of the clone's page: %zd (%s)", n,
+		TH_LOG("%s's mapping no longer reads the page's data", other);
+	n = pread(other_fd, buf, sizeof(buf), hwp_off(f, SHARED_PAGE));
+	EXPECT_EQ((ssize_t)sizeof(buf), n) TH_LOG("read() of %s's page: %zd (%s)", other, n,
 						  n < 0 ? strerror(errno) : "bytes");
 	munmap((void *)map, HWP_VICTIM_PAGES * HWP_PAGE);
 	munmap(sb, HWP_PAGE);
+}
+
+/*
+ * D22: MADV_HWPOISON on a page of poison_fd that other_fd shares. With
+ * rmapbt: the poisoner gets BUS_MCEERR_AR (checked in
+ * poison_with_mappers()); the other file's PR_MCE_KILL_EARLY mapper gets
+ * BUS_MCEERR_AO through that file's rmap record, its mapper without early
+ * kill nothing, and both read the page again afterwards; the early-kill
+ * mapper loads the page before the other one does. Without rmapbt the
+ * page is refused (poison_refused()).
+ */
+static void poison_shared(struct __test_metadata *_metadata, struct hwp_fs *f, bool rmapbt,
+			  int poison_fd, int other_fd, const char *other)
+{
+	struct mapper *m[N_MAPPERS] = { NULL };
+	struct hwp_sigbus *sb;
+
+	if (!rmapbt) {
+		poison_refused(_metadata, f, poison_fd, other_fd, other);
+		return;
+	}
+	sb = hwp_sigbus_new();
+	ASSERT_NE(NULL, sb);
+	poison_with_mappers(_metadata, f, poison_fd, other_fd, other, SHARED_PAGE, m, sb);
+	if (!m[0] || !m[1])
+		return;
+	check_other_owner(_metadata, m, other);
+	munmap(m[0], HWP_PAGE);
+	munmap(m[1], HWP_PAGE);
+	munmap(sb, HWP_PAGE);
+}
+
+/* D22: the victim is poisoned; the clone is the other owner. */
+TEST_F(shared, hwpoison_reflinked)
+{
+	int clone = make_clone(_metadata, &self->f);
+
+	poison_shared(_metadata, &self->f, variant->rmapbt, self->f.fd, clone, "the clone");
+	close(clone);
+}
+
+/* D22: the clone is poisoned; the victim is the other owner. */
+TEST_F(shared, hwpoison_through_clone)
+{
+	int clone = make_clone(_metadata, &self->f);
+
+	poison_shared(_metadata, &self->f, variant->rmapbt, clone, self->f.fd, "the victim");
 	close(clone);
 }
 

@@ -14,7 +14,7 @@
  * A kernel report (WARNING, BUG, KASAN, ...) seen while a test ran fails
  * it even when its failed subtests are all listed, unless an entry about
  * that test names the report: "<glob> report=<glob of its title> <reason>",
- * e.g. "hwpoison/madv_hwpoison@*:madv.hwpoison_reflinked
+ * e.g. "hwpoison/madv_hwpoison@*:shared.xfs_normapbt.*
  * report=WARNING:*fs/dax.c:380* ..." (the title's blanks matched by '*').
  *
  * The entries describe the kernel as its source ships it. A patch of the

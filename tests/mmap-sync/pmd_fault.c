@@ -58,11 +58,15 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "ksft_compat.h"
 #include "pmem_mnt.h"
+#include "pagemap.h"
+#include "fiemap.h"
 
 #define PMD_BYTES	(2 * MiB)
 #define FILE_SIZE	PMD_BYTES
@@ -76,10 +80,6 @@
  */
 #define PMD_SLACK	4
 #define FIEMAP_BATCH	32
-
-/* /proc/self/pagemap (Documentation/admin-guide/mm/pagemap.rst) */
-#define PM_PRESENT	(1ULL << 63)
-#define PM_PFN_MASK	((1ULL << 55) - 1)
 
 /* Where the file's bytes [0, len) are. */
 struct layout {
@@ -169,28 +169,6 @@ static int partition_offset(const char *dev, uint64_t *off)
 	ret = fscanf(f, "%llu", &sectors) == 1 ? 0 : -EIO;
 	fclose(f);
 	*off = sectors * 512;
-	return ret;
-}
-
-/* The pfns behind n pages from addr (0 for a page not present): 0 or -errno. */
-static int read_pfns(const void *addr, size_t n, uint64_t *pfns)
-{
-	off_t off = (off_t)((uintptr_t)addr / PAGE * sizeof(uint64_t));
-	ssize_t len = n * sizeof(uint64_t);
-	size_t i;
-	int fd, ret = 0;
-
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (pread(fd, pfns, len, off) != len) {
-		ret = errno ? -errno : -EIO;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		pfns[i] = pfns[i] & PM_PRESENT ? pfns[i] & PM_PFN_MASK : 0;
-out:
-	close(fd);
 	return ret;
 }
 
@@ -333,7 +311,7 @@ static void probe_base(struct __test_metadata *_metadata,
 	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap of the probe file: %s", strerror(errno));
 	c = map[0];
 	ASSERT_EQ('p', c) TH_LOG("the probe file reads 0x%02x through its mapping, expected 'p'", c);
-	ret = read_pfns((const void *)map, 1, &pfn);
+	ret = pagemap_pfns((const void *)map, 1, &pfn);
 	munmap((void *)map, PAGE);
 	ASSERT_EQ(0, ret) TH_LOG("reading /proc/self/pagemap: %s", strerror(-ret));
 	/* pagemap hides pfns from a reader without CAP_SYS_ADMIN
@@ -509,7 +487,7 @@ static void check_pfns(struct __test_metadata *_metadata,
 	size_t i, bad = 0, first = 0;
 	int ret;
 
-	ret = read_pfns(map, NR_PAGES, pfns);
+	ret = pagemap_pfns(map, NR_PAGES, pfns);
 	ASSERT_EQ(0, ret) TH_LOG("reading /proc/self/pagemap: %s", strerror(-ret));
 	for (i = 0; i < NR_PAGES; i++) {
 		if (pfns[i] != pf->l.phys / PAGE + i && !bad++)
@@ -662,6 +640,337 @@ TEST_F(pmd, map_sync_pmd)
 	if (!ksft_test_stopped(_metadata))
 		write_faults(_metadata, variant, &pf, MAP_SHARED_VALIDATE | MAP_SYNC,
 			     "MAP_SYNC write");
+	if (pf.fd >= 0)
+		close(pf.fd);
+}
+
+/*
+ * B12 through a PMD (XFS; ext4 has no reflink): the clone's shared 2 MiB is
+ * read-faulted, then one word of page COW_PAGE is stored. Over a 2 MiB-
+ * aligned extent, with a 2 MiB CoW extent size hint on the clone, the
+ * store is a PMD write fault on a read-only PMD (wp_huge_pmd(),
+ * mm/memory.c): XFS allocates 2 MiB in the COW fork
+ * (xfs_direct_write_iomap_begin(), fs/xfs/xfs_iomap.c), dax_iomap_pmd_fault()
+ * copies the source's whole 2 MiB into it (dax_iomap_copy_around(),
+ * fs/dax.c) and xfs_dax_write_iomap_end() remaps it into the data fork.
+ * So afterwards one PMD maps a new, contiguous, unshared 2 MiB that holds
+ * the source's data but the stored word, and the source keeps its blocks
+ * and its data. Over a misaligned extent the fault is a PTE fault, which
+ * moves COW_PAGE's block only.
+ */
+#define COW_PAGE	3
+#define COW_WORD	0xc0ffee00u
+
+/* Sets a 2 MiB CoW extent size hint on an XFS file. */
+static int set_cowextsize(int fd)
+{
+	struct fsxattr fsx;
+
+	if (ioctl(fd, FS_IOC_FSGETXATTR, &fsx))
+		return -errno;
+	fsx.fsx_xflags |= FS_XFLAG_COWEXTSIZE;
+	fsx.fsx_cowextsize = PMD_BYTES;
+	if (ioctl(fd, FS_IOC_FSSETXATTR, &fsx))
+		return -errno;
+	return 0;
+}
+
+/* Writes the pattern into the 2 MiB of pf->fd with pwrite(). */
+static void write_pattern(struct __test_metadata *_metadata, struct pmd_file *pf)
+{
+	static uint32_t page[WORDS];
+	size_t i, j;
+
+	for (i = 0; i < NR_PAGES; i++) {
+		for (j = 0; j < WORDS; j++)
+			page[j] = pattern(i, j);
+		ASSERT_EQ((ssize_t)PAGE, pwrite(pf->fd, page, PAGE, i * PAGE))
+			TH_LOG("pwrite of page %zu: %s", i, strerror(errno));
+	}
+}
+
+/*
+ * Checks that fd holds the pattern, except word 0 of page `except`
+ * (NR_PAGES: none), which must hold COW_WORD.
+ */
+static void check_pattern(struct __test_metadata *_metadata,
+			  const FIXTURE_VARIANT(pmd) *variant, int fd,
+			  const char *name, size_t except)
+{
+	static uint32_t buf[NR_PAGES * WORDS];
+	struct bad_page b = { 0, 0, -1 };
+	size_t bad;
+
+	ASSERT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 0))
+		TH_LOG("pread of %s: %s", name, strerror(errno));
+	if (except < NR_PAGES) {
+		EXPECT_EQ(COW_WORD, buf[except * WORDS])
+			TH_LOG(V_FMT ": word 0 of page %zu of %s reads 0x%08x, expected the stored 0x%08x",
+			       V_ARGS(variant), except, name, buf[except * WORDS], COW_WORD);
+		buf[except * WORDS] = pattern(except, 0);
+	}
+	bad = bad_pages(buf, &b);
+	EXPECT_EQ(0UL, bad)
+		TH_LOG(V_FMT ": %zu of %lu pages of %s do not hold the source's data: page %zu starts with 0x%08x (the pattern of page %ld, -1: none)%s",
+		       V_ARGS(variant), bad, NR_PAGES, name, b.page, b.word0, b.from,
+		       except < NR_PAGES ? ": the copy-on-write did not copy the rest of the extent" :
+		       ": the copy-on-write wrote into the source's blocks");
+}
+
+/* B12: a store to a reflinked file read-faulted through a PMD copies all 2 MiB on write (PTE: one page) */
+TEST_F(pmd, cow_fault_2m)
+{
+	long before, mid, after, major0, major1, major2;
+	uint64_t pfns[NR_PAGES];
+	struct layout src, cl;
+	struct pmd_file pf;
+	struct fiemap_at at;
+	unsigned long sum = 0;
+	char *map, *resv;
+	size_t i, moved;
+	int clone = -1, ret;
+
+	if (variant->fs != DAX_FS_XFS)
+		SKIP(return, "%s has no reflink (FICLONE): copy-on-write is an XFS test",
+		     dax_fs_name(variant->fs));
+	prepare(_metadata, self, variant, &pf);
+	if (ksft_test_stopped(_metadata))
+		goto out;
+	write_pattern(_metadata, &pf);
+	get_layout(_metadata, &pf, FILE_SIZE, &src);
+	clone = openat(self->m.root, "clone", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ASSERT_LE(0, clone) TH_LOG("creating the clone: %s", strerror(errno));
+	ret = set_cowextsize(clone);
+	ASSERT_EQ(0, ret) TH_LOG("setting a 2 MiB CoW extent size hint on the clone: %s",
+				 strerror(-ret));
+	ASSERT_EQ(0, ioctl(clone, FICLONE, pf.fd))
+		TH_LOG("precondition: FICLONE of the 2 MiB file: %s (mkfs.xfs defaults to reflink=1)",
+		       strerror(errno));
+	ret = fiemap_layout(clone, FILE_SIZE, pf.part_off, &cl);
+	ASSERT_EQ(0, ret) TH_LOG("FIEMAP of the clone: %s", strerror(-ret));
+	ASSERT_TRUE(cl.contiguous && cl.dev_off == src.dev_off && fiemap_any_shared(clone) == 1)
+		TH_LOG("precondition: after FICLONE the clone is not the source's shared extent at device offset 0x%" PRIx64 " (it is at 0x%" PRIx64 ")",
+		       src.dev_off, cl.dev_off);
+
+	map = map_aligned(clone, PROT_READ | PROT_WRITE, MAP_SHARED, &resv);
+	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap(MAP_SHARED) of the clone: %s", strerror(errno));
+	before = faults_now(&major0);
+	for (i = 0; i < NR_PAGES; i++)
+		sum += ((volatile unsigned char *)map)[i * PAGE];
+	mid = faults_now(&major1);
+	if (variant->aligned)
+		ASSERT_GE(PMD_SLACK, mid - before)
+			TH_LOG(V_FMT ": precondition (C17): reading the clone's 2 MiB-aligned shared extent took %ld faults, expected one PMD fault",
+			       V_ARGS(variant), mid - before);
+	((volatile uint32_t *)map)[COW_PAGE * WORDS] = COW_WORD;
+	for (i = 0; i < NR_PAGES; i++)
+		sum += ((volatile unsigned char *)map)[i * PAGE];
+	after = faults_now(&major2);
+	TH_LOG(V_FMT ": recorded: the read faults took %ld, the store and the second read %ld (%ld major)",
+	       V_ARGS(variant), mid - before, after - mid, major2 - major1);
+	ret = pagemap_pfns(map, NR_PAGES, pfns);
+	munmap(resv, 2 * FILE_SIZE);
+	ASSERT_EQ(0, ret) TH_LOG("reading /proc/self/pagemap: %s", strerror(-ret));
+	(void)sum;
+
+	/* The source: its blocks, its data, no longer shared. */
+	check_pattern(_metadata, variant, pf.fd, "the source", NR_PAGES);
+	get_layout(_metadata, &pf, FILE_SIZE, &pf.l);
+	EXPECT_TRUE(pf.l.contiguous && pf.l.dev_off == src.dev_off)
+		TH_LOG(V_FMT ": the source moved from device offset 0x%" PRIx64 " to 0x%" PRIx64 " (%u extents): copy-on-write must move the clone's blocks only",
+		       V_ARGS(variant), src.dev_off, pf.l.dev_off, pf.l.extents);
+	check_pattern(_metadata, variant, clone, "the clone", COW_PAGE);
+
+	if (variant->aligned) {
+		EXPECT_GE(PMD_SLACK, after - mid)
+			TH_LOG(V_FMT ": the store and a read of every page took %ld faults after the PMD read fault, expected one PMD write fault: the copy-on-write fell back to PTEs",
+			       V_ARGS(variant), after - mid);
+		ret = fiemap_layout(clone, FILE_SIZE, pf.part_off, &cl);
+		ASSERT_EQ(0, ret) TH_LOG("FIEMAP of the clone: %s", strerror(-ret));
+		cl.phys = pf.base + cl.dev_off;
+		EXPECT_TRUE(cl.contiguous && cl.dev_off != src.dev_off && cl.phys % PMD_BYTES == 0)
+			TH_LOG(V_FMT ": after the PMD copy-on-write the clone is %scontiguous in %u extents at device offset 0x%" PRIx64 " (physical 0x%" PRIx64 "), the source at 0x%" PRIx64 ": expected a new 2 MiB-aligned extent",
+			       V_ARGS(variant), cl.contiguous ? "" : "not ", cl.extents, cl.dev_off,
+			       cl.phys, src.dev_off);
+		EXPECT_EQ(0, fiemap_any_shared(clone))
+			TH_LOG(V_FMT ": the clone still has a FIEMAP_EXTENT_SHARED extent after its whole 2 MiB was copied",
+			       V_ARGS(variant));
+		EXPECT_EQ(0, fiemap_any_shared(pf.fd))
+			TH_LOG(V_FMT ": the source still has a FIEMAP_EXTENT_SHARED extent after the clone's copy-on-write",
+			       V_ARGS(variant));
+		for (i = moved = 0; i < NR_PAGES; i++)
+			moved += pfns[i] == cl.phys / PAGE + i;
+		EXPECT_EQ(NR_PAGES, moved)
+			TH_LOG(V_FMT ": %zu of %lu pages of the clone's mapping are backed by the new extent's pfns (page 0 by pfn 0x%" PRIx64 ", expected 0x%" PRIx64 ")",
+			       V_ARGS(variant), moved, NR_PAGES, pfns[0], cl.phys / PAGE);
+	} else {
+		ret = fiemap_lookup(clone, COW_PAGE * PAGE, &at);
+		ASSERT_EQ(0, ret) TH_LOG("FIEMAP of the clone's page %d: %s", COW_PAGE, strerror(-ret));
+		EXPECT_NE(src.dev_off - pf.part_off + COW_PAGE * PAGE, at.physical)
+			TH_LOG(V_FMT ": the clone's page %d is still the source's block after the store",
+			       V_ARGS(variant), COW_PAGE);
+		EXPECT_EQ(1, fiemap_shared(clone, 0))
+			TH_LOG(V_FMT ": the clone's page 0 is no longer shared: a PTE copy-on-write must move the stored page only",
+			       V_ARGS(variant));
+	}
+out:
+	if (clone >= 0)
+		close(clone);
+	if (pf.fd >= 0)
+		close(pf.fd);
+}
+
+/*
+ * D21 on a PMD mapping: what the child in hwpoison_2m saw, in a shared
+ * page.
+ */
+struct mce_seen {
+	int count;		/* SIGBUS deliveries */
+	int code;		/* si_code */
+	void *addr;		/* si_addr */
+	short lsb;		/* si_addr_lsb */
+	char *map;		/* the child's mapping */
+	long faults;		/* of reading the 2 MiB */
+	int step;		/* 1 mapped, 2 read, 3 madvise returned */
+	long ret;		/* madvise's return value */
+	int err;		/* its errno, or that of a failed step */
+	size_t present_before;	/* pages with a pfn before madvise */
+	size_t present_after;	/* and after */
+};
+
+static struct mce_seen *mce_seen;
+
+static void mce_handler(int sig, siginfo_t *si, void *uc)
+{
+	mce_seen->count++;
+	mce_seen->code = si->si_code;
+	mce_seen->addr = si->si_addr;
+	mce_seen->lsb = si->si_addr_lsb;
+}
+
+#define HWP_PAGE_NR	100
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON	100
+#endif
+#ifndef BUS_MCEERR_AR
+#define BUS_MCEERR_AR	4
+#endif
+
+static size_t count_present(const char *map)
+{
+	uint64_t pfns[NR_PAGES];
+	size_t i, n = 0;
+
+	if (pagemap_pfns(map, NR_PAGES, pfns))
+		return (size_t)-1;
+	for (i = 0; i < NR_PAGES; i++)
+		n += pfns[i] != 0;
+	return n;
+}
+
+/* In a child: reads the 2 MiB of fd through a mapping, then MADV_HWPOISONs page HWP_PAGE_NR. */
+static void hwpoison_child(int fd, struct mce_seen *seen)
+{
+	struct sigaction sa = { .sa_sigaction = mce_handler, .sa_flags = SA_SIGINFO };
+	long before, after, major;
+	unsigned long sum = 0;
+	char *map, *resv;
+	size_t i;
+
+	mce_seen = seen;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL))
+		_exit(10);
+	map = map_aligned(fd, PROT_READ, MAP_SHARED, &resv);
+	if (map == MAP_FAILED) {
+		seen->err = errno;
+		_exit(11);
+	}
+	seen->map = map;
+	seen->step = 1;
+	before = faults_now(&major);
+	for (i = 0; i < NR_PAGES; i++)
+		sum += ((volatile unsigned char *)map)[i * PAGE];
+	after = faults_now(&major);
+	seen->faults = after - before;
+	seen->present_before = count_present(map);
+	seen->step = 2;
+	errno = 0;
+	seen->ret = madvise(map + HWP_PAGE_NR * PAGE, PAGE, MADV_HWPOISON);
+	seen->err = errno;
+	seen->step = 3;
+	seen->present_after = count_present(map);
+	(void)sum;
+	_exit(0);
+}
+
+/*
+ * D21: MADV_HWPOISON of a page that a PMD maps: memory_failure() sizes the
+ * failure by the mapping (dev_pagemap_mapping_shift(),
+ * mm/memory-failure.c:402-430, PMD_SHIFT for a devmap PMD), so the caller's
+ * BUS_MCEERR_AR has si_addr_lsb 21 and an si_addr in the poisoned 2 MiB,
+ * and unmap_and_kill() unmaps the whole 2 MiB (:1744-1757). Under PTEs
+ * (the misaligned extent): lsb 12, si_addr the page, one page unmapped.
+ */
+TEST_F(pmd, hwpoison_2m)
+{
+	unsigned int lsb = variant->aligned ? 21 : 12;
+	size_t left = variant->aligned ? 0 : NR_PAGES - 1;
+	struct mce_seen *seen;
+	struct pmd_file pf;
+	uintptr_t page;
+	int status;
+	pid_t pid;
+
+	errno = 0;
+	if (madvise(NULL, 0, MADV_HWPOISON) && errno == ENOSYS)
+		SKIP(return, "madvise(2) gives ENOSYS: no CONFIG_ADVISE_SYSCALLS");
+	prepare(_metadata, self, variant, &pf);
+	if (ksft_test_stopped(_metadata))
+		goto out;
+	write_pattern(_metadata, &pf);
+	seen = mmap(NULL, sizeof(*seen), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, seen);
+	memset(seen, 0, sizeof(*seen));
+	pid = fork();
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
+	if (!pid)
+		hwpoison_child(pf.fd, seen);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	page = (uintptr_t)seen->map + HWP_PAGE_NR * PAGE;
+	TH_LOG(V_FMT ": child %s %d at step %d; read faults %ld, pages present %zu; madvise %ld (%s); SIGBUS count %d: si_code %d, si_addr %p (page at %#lx), si_addr_lsb %d; pages present after %zu",
+	       V_ARGS(variant), WIFSIGNALED(status) ? "killed by signal" : "exit",
+	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), seen->step,
+	       seen->faults, seen->present_before, seen->ret, seen->ret ? strerror(seen->err) : "ok",
+	       seen->count, seen->code, seen->addr, (unsigned long)page, seen->lsb,
+	       seen->present_after);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0 && seen->step == 3)
+		TH_LOG("the child did not get to madvise's return (exit 11: mmap failed: %s)",
+		       strerror(seen->err));
+	ASSERT_EQ(NR_PAGES, seen->present_before)
+		TH_LOG("precondition: %zu of %lu pages mapped after reading them all", seen->present_before,
+		       NR_PAGES);
+	if (variant->aligned)
+		ASSERT_GE(PMD_SLACK, seen->faults)
+			TH_LOG(V_FMT ": precondition (C17): reading the 2 MiB-aligned extent took %ld faults, expected one PMD fault",
+			       V_ARGS(variant), seen->faults);
+	EXPECT_EQ(0, seen->ret) TH_LOG("madvise(MADV_HWPOISON) failed: %s", strerror(seen->err));
+	EXPECT_EQ(1, seen->count) TH_LOG("the caller got %d SIGBUS, expected one", seen->count);
+	EXPECT_EQ(BUS_MCEERR_AR, seen->code)
+		TH_LOG("si_code %d, expected BUS_MCEERR_AR (the caller, kill_proc(), mm/memory-failure.c:359)",
+		       seen->code);
+	EXPECT_EQ(lsb, (unsigned int)seen->lsb)
+		TH_LOG(V_FMT ": si_addr_lsb %d, expected %u: the page is mapped by a %s (dev_pagemap_mapping_shift())",
+		       V_ARGS(variant), seen->lsb, lsb, variant->aligned ? "PMD" : "PTE");
+	EXPECT_EQ(page >> lsb, (uintptr_t)seen->addr >> lsb)
+		TH_LOG(V_FMT ": si_addr %p is not in the %u-bit range of the poisoned page %#lx",
+		       V_ARGS(variant), seen->addr, lsb, (unsigned long)page);
+	EXPECT_EQ(left, seen->present_after)
+		TH_LOG(V_FMT ": %zu of %lu pages still mapped after the poison, expected %zu: unmap_and_kill() unmaps the %s (mm/memory-failure.c:1755-1757)",
+		       V_ARGS(variant), seen->present_after, NR_PAGES, left,
+		       variant->aligned ? "whole PMD" : "poisoned page only");
+	munmap(seen, sizeof(*seen));
+out:
 	if (pf.fd >= 0)
 		close(pf.fd);
 }

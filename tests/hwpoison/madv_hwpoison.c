@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * madv_hwpoison - MADV_HWPOISON and MADV_SOFT_OFFLINE on a mapped fsdax page
+ * madv_hwpoison - MADV_HWPOISON, MADV_SOFT_OFFLINE and debugfs corrupt-pfn on an fsdax page
  *
- * Behaviours D21 and D23 of the daxtest spec, on a file on the fsdax
+ * Behaviours D21 to D24 of the daxtest spec (D24: fixture cpfn), on a file on the fsdax
  * namespace of the run's matrix cell ($DAXTEST_PMEM), in three variants
  * (D20): XFS -m rmapbt=1 (the filesystem finds the page's owners), XFS
  * -m rmapbt=0 and ext4 (the generic path, mf_generic_kill_procs(),
@@ -62,7 +62,9 @@
 #include "kselftest_harness.h"
 #include "ksft_compat.h"
 #include "hwp_fs.h"
+#include "hwp_mapper.h"
 #include "kmsg_find.h"
+#include "pagemap.h"
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON		100
@@ -70,6 +72,9 @@
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE	101
 #endif
+
+/* mm/hwpoison-inject.c; the agent mounts debugfs on /sys/kernel/debug. */
+#define CORRUPT_PFN	"/sys/kernel/debug/hwpoison/corrupt-pfn"
 
 #define POISON_PAGE	5
 /* The pages the early-kill and reflink tests poison (window pages 12, 14). */
@@ -129,6 +134,35 @@ FIXTURE_TEARDOWN_PARENT(madv)
 }
 
 /*
+ * D24: hwpoison/corrupt-pfn in debugfs (mm/hwpoison-inject.c:14-53) calls
+ * memory_failure(pfn, MF_SW_SIMULATED): a failure nobody was touching, so
+ * no MF_ACTION_REQUIRED. On XFS with rmapbt (D20) the filesystem looks up
+ * the block's owner (xfs_dax_notify_ddev_failure(),
+ * fs/xfs/xfs_notify_failure.c:230-320): a file's page goes to
+ * mf_dax_kill_procs(), which signals the early-kill mappers only
+ * (BUS_MCEERR_AO) and unmaps the page; a block of filesystem metadata
+ * (an owner that is no inode, xfs_dax_failure_fn() :82-89) shuts the
+ * filesystem down with SHUTDOWN_CORRUPT_ONDISK (:303-307).
+ */
+FIXTURE(cpfn) {
+	struct hwp_fs f;
+};
+
+FIXTURE_SETUP(cpfn)
+{
+	self->f.mnt[0] = '\0';
+	if (access(CORRUPT_PFN, W_OK))
+		SKIP(return, "%s: %s: this kernel has no CONFIG_HWPOISON_INJECT (or no debugfs)",
+		     CORRUPT_PFN, strerror(errno));
+	hwp_fs_setup_rmapbt(_metadata, &self->f, DAX_FS_XFS, true);
+}
+
+FIXTURE_TEARDOWN_PARENT(cpfn)
+{
+	hwp_fs_teardown(_metadata, &self->f);
+}
+
+/*
  * A block two files share (D22): reflink needs XFS. With rmapbt the
  * filesystem finds both owners; without it the generic path must refuse
  * the page (stock 6.12 oopses there: this fixture's xfs_normapbt variant
@@ -172,6 +206,22 @@ static int drop_sys_admin(void)
 	if (syscall(SYS_capset, &hdr, data))
 		return -errno;
 	return 0;
+}
+
+/* Writes pfn to CORRUPT_PFN: 0 or -errno. */
+static int corrupt_pfn(unsigned long long pfn)
+{
+	char line[32];
+	int fd, n, ret = 0;
+
+	fd = open(CORRUPT_PFN, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(line, sizeof(line), "%llu\n", pfn);
+	if (write(fd, line, n) != n)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
 }
 
 /*
@@ -346,92 +396,6 @@ TEST_F(madv, soft_offline_eio)
 	munmap(sb, HWP_PAGE);
 }
 
-/*
- * What a mapper child (mapper_child()) saw: the SIGBUS record first, so
- * hwp_sigbus_handler() fills it.
- */
-struct mapper {
-	struct hwp_sigbus sb;
-	int before;		/* SIGBUS count when told to load the page again */
-	int loaded;		/* 1 once that load returned */
-	char seen;		/* the byte it read */
-};
-
-/* A shared page for struct mapper: the pointer or NULL. */
-static struct mapper *mapper_new(void)
-{
-	void *p = mmap(NULL, HWP_PAGE, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/*
- * In a child: maps HWP_VICTIM_PAGES pages of fd from off, loads page p
- * (which holds c), sets PR_MCE_KILL_EARLY if early, writes a byte to
- * ready and waits (SIGBUS handler returning) for a byte on go; then loads
- * page p again and exits 0. Exits 14 if go reaches end of file first (the
- * test gave up), 15 if the second load raised SIGBUS.
- */
-static pid_t mapper_child(int fd, off_t off, unsigned int p, char c, bool early,
-			  struct mapper *m, const int ready[2], const int go[2])
-{
-	volatile char *map;
-	char b = 1;
-	ssize_t n;
-	pid_t pid;
-
-	pid = fork();
-	if (pid)
-		return pid;
-	/* Only the test process may hold go's write end: EOF if it dies. */
-	close(go[1]);
-	close(ready[0]);
-	if (hwp_sigbus_catch(&m->sb, false))
-		_exit(10);
-	map = mmap(NULL, HWP_VICTIM_PAGES * HWP_PAGE, PROT_READ, MAP_SHARED, fd, off);
-	if (map == MAP_FAILED) {
-		m->sb.err = errno;
-		_exit(11);
-	}
-	m->sb.base = (void *)map;
-	m->sb.step = 1;
-	if (map[p * HWP_PAGE] != c)
-		_exit(12);
-	if (early && prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0)) {
-		m->sb.err = errno;
-		_exit(13);
-	}
-	m->sb.step = 2;
-	if (write(ready[1], &b, 1) != 1)
-		_exit(16);
-	do
-		n = read(go[0], &b, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(14);
-	m->before = m->sb.count;
-	m->sb.step = 3;
-	hwp_jump = true;
-	if (sigsetjmp(hwp_jmp, 1))
-		_exit(15);
-	m->seen = map[p * HWP_PAGE];
-	m->loaded = 1;
-	m->sb.step = 4;
-	_exit(0);
-}
-
-/* Waits up to 30 s for one byte on fd: 0, or -1 on timeout or end of file. */
-static int wait_byte(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char b;
-
-	if (poll(&pfd, 1, 30000) != 1)
-		return -1;
-	return read(fd, &b, 1) == 1 ? 0 : -1;
-}
-
 /* vm.memory_failure_early_kill: 0, 1, or -errno. */
 static int sysctl_early_kill(void)
 {
@@ -447,13 +411,17 @@ static int sysctl_early_kill(void)
 
 /*
  * Starts the two mappers of fd, one after the other (the one with
- * PR_MCE_KILL_EARLY loads page p first, then the one without), has a third
- * child map poison_fd and MADV_HWPOISON its window page p, then lets
- * the mappers load page p again; logs what every child saw. mappers[]
- * and pids[] get the two mappers, sb the poisoner's record.
+ * PR_MCE_KILL_EARLY loads page p first, then the one without), poisons
+ * page p, then lets the mappers load page p again; logs what every child
+ * saw. The poison: with pfn 0, a third child maps poison_fd and
+ * MADV_HWPOISONs its window page p (sb: its record, checked here); with a
+ * pfn, the test process, which maps nothing, writes it to debugfs
+ * hwpoison/corrupt-pfn (D24; sb->ret: 0 or -1 with sb->err). m[] gets the
+ * two mappers.
  */
 static void poison_with_mappers(struct __test_metadata *_metadata, struct hwp_fs *f,
-				int poison_fd, int fd, const char *what, unsigned int p,
+				int poison_fd, unsigned long long pfn, int fd,
+				const char *what, unsigned int p,
 				struct mapper *m[N_MAPPERS], struct hwp_sigbus *sb)
 {
 	static const char *const names[N_MAPPERS] = { "PR_MCE_KILL_EARLY", "no early kill" };
@@ -487,11 +455,18 @@ static void poison_with_mappers(struct __test_metadata *_metadata, struct hwp_fs
 		ASSERT_TRUE(false) TH_LOG("a mapper did not get its page mapped (exit 11: mmap, 12: wrong data, 13: prctl)");
 	}
 
-	ret = hwp_wait(madvise_child(f, poison_fd, sb, p, MADV_HWPOISON, false));
-	check_child(_metadata, sb, ret, "MADV_HWPOISON by a third process");
-	TH_LOG("poisoner (maps the victim at %p): madvise %ld, SIGBUS count %d: %s (si_code %d), si_addr %p, si_addr_lsb %d",
-	       sb->base, sb->ret, sb->count, hwp_si_code_name(sb->code), sb->code, sb->addr,
-	       sb->lsb);
+	if (pfn) {
+		ret = corrupt_pfn(pfn);
+		sb->ret = ret ? -1 : 0;
+		sb->err = -ret;
+		TH_LOG("wrote pfn %#llx to %s: %s", pfn, CORRUPT_PFN, ret ? strerror(-ret) : "ok");
+	} else {
+		ret = hwp_wait(madvise_child(f, poison_fd, sb, p, MADV_HWPOISON, false));
+		check_child(_metadata, sb, ret, "MADV_HWPOISON by a third process");
+		TH_LOG("poisoner (maps the victim at %p): madvise %ld, SIGBUS count %d: %s (si_code %d), si_addr %p, si_addr_lsb %d",
+		       sb->base, sb->ret, sb->count, hwp_si_code_name(sb->code), sb->code,
+		       sb->addr, sb->lsb);
+	}
 
 	/* The mappers' signals were sent before madvise returned. */
 	for (i = 0; i < N_MAPPERS; i++)
@@ -508,15 +483,18 @@ static void poison_with_mappers(struct __test_metadata *_metadata, struct hwp_fs
 		       m[i]->sb.lsb, m[i]->loaded ? "read" : "did not return",
 		       m[i]->loaded ? m[i]->seen : '-');
 	}
-	EXPECT_EQ(0, sb->ret) TH_LOG("madvise(MADV_HWPOISON) returned %ld (%s), expected 0",
+	EXPECT_EQ(0, sb->ret) TH_LOG("%s returned %ld (%s), expected 0",
+				     pfn ? "the write to " CORRUPT_PFN : "madvise(MADV_HWPOISON)",
 				     sb->ret, strerror(sb->err));
-	EXPECT_EQ(1, sb->count) TH_LOG("the poisoner got %d SIGBUS, expected one", sb->count);
-	EXPECT_EQ(BUS_MCEERR_AR, sb->code)
-		TH_LOG("the poisoner got si_code %d (%s), expected BUS_MCEERR_AR (kill_proc(), mm/memory-failure.c:359)",
-		       sb->code, hwp_si_code_name(sb->code));
-	EXPECT_EQ((char *)sb->base + p * HWP_PAGE, (char *)sb->addr)
-		TH_LOG("the poisoner's si_addr %p, expected its page address %p", sb->addr,
-		       (char *)sb->base + p * HWP_PAGE);
+	if (!pfn) {
+		EXPECT_EQ(1, sb->count) TH_LOG("the poisoner got %d SIGBUS, expected one", sb->count);
+		EXPECT_EQ(BUS_MCEERR_AR, sb->code)
+			TH_LOG("the poisoner got si_code %d (%s), expected BUS_MCEERR_AR (kill_proc(), mm/memory-failure.c:359)",
+			       sb->code, hwp_si_code_name(sb->code));
+		EXPECT_EQ((char *)sb->base + p * HWP_PAGE, (char *)sb->addr)
+			TH_LOG("the poisoner's si_addr %p, expected its page address %p", sb->addr,
+			       (char *)sb->base + p * HWP_PAGE);
+	}
 	for (i = 0; i < N_MAPPERS; i++) {
 		EXPECT_EQ(0, status[i])
 			TH_LOG("the %s mapper of %s exited %d at step %d (15: SIGBUS on loading the page again; 14: never told to load it)",
@@ -532,29 +510,20 @@ static void poison_with_mappers(struct __test_metadata *_metadata, struct hwp_fs
 }
 
 /*
- * D21: a second process that maps the poisoned page with PR_MCE_KILL_EARLY
- * gets SIGBUS BUS_MCEERR_AO at its own address with lsb 12; one without
- * early kill gets no signal, and loading the page afterwards works.
+ * D21, D24: the mapper with PR_MCE_KILL_EARLY got one SIGBUS BUS_MCEERR_AO
+ * at its own address of page p with lsb 12 by the time the poison was
+ * done; the one without early kill got none.
  */
-TEST_F(madv, hwpoison_early_kill)
+static void check_early_kill(struct __test_metadata *_metadata, struct mapper *m[N_MAPPERS],
+			     unsigned int p)
 {
-	struct hwp_fs *f = &self->f;
-	struct mapper *m[N_MAPPERS] = { NULL };
-	struct hwp_sigbus *sb;
-	char *addr;
+	char *addr = (char *)m[0]->sb.base + p * HWP_PAGE;
 
-	sb = hwp_sigbus_new();
-	ASSERT_NE(NULL, sb);
-	poison_with_mappers(_metadata, f, f->fd, f->fd, "the victim", EARLY_PAGE, m, sb);
-	if (!m[0] || !m[1])
-		return;
-
-	addr = (char *)m[0]->sb.base + EARLY_PAGE * HWP_PAGE;
 	EXPECT_EQ(1, m[0]->before)
-		TH_LOG("the early-kill mapper got %d SIGBUS by the time madvise returned in the poisoner, expected one (collect_procs_fsdax() + kill_proc(), mm/memory-failure.c:700-722, :359-369)",
+		TH_LOG("the early-kill mapper got %d SIGBUS by the time the poison was done, expected one (collect_procs_fsdax() + kill_proc(), mm/memory-failure.c:700-722, :359-369)",
 		       m[0]->before);
 	EXPECT_EQ(BUS_MCEERR_AO, m[0]->sb.code)
-		TH_LOG("the early-kill mapper got si_code %d (%s), expected BUS_MCEERR_AO: it is not the current task (send_sig_mceerr(), mm/memory-failure.c:369)",
+		TH_LOG("the early-kill mapper got si_code %d (%s), expected BUS_MCEERR_AO: it is not the current task, or nothing asked for action required (send_sig_mceerr(), mm/memory-failure.c:369)",
 		       m[0]->sb.code, hwp_si_code_name(m[0]->sb.code));
 	EXPECT_EQ(addr, (char *)m[0]->sb.addr)
 		TH_LOG("the early-kill mapper got si_addr %p, expected its own mapping of the page, %p (vma_address() in add_to_kill_fsdax())",
@@ -565,9 +534,121 @@ TEST_F(madv, hwpoison_early_kill)
 	EXPECT_EQ(0, m[1]->sb.count)
 		TH_LOG("the mapper without early kill got %d SIGBUS (%s), expected none: task_early_kill() finds no PF_MCE_EARLY thread (mm/memory-failure.c:564-600)",
 		       m[1]->sb.count, hwp_si_code_name(m[1]->sb.code));
+}
+
+/*
+ * D21: a second process that maps the poisoned page with PR_MCE_KILL_EARLY
+ * gets SIGBUS BUS_MCEERR_AO at its own address with lsb 12; one without
+ * early kill gets no signal, and loading the page afterwards works.
+ */
+TEST_F(madv, hwpoison_early_kill)
+{
+	struct hwp_fs *f = &self->f;
+	struct mapper *m[N_MAPPERS] = { NULL };
+	struct hwp_sigbus *sb;
+
+	sb = hwp_sigbus_new();
+	ASSERT_NE(NULL, sb);
+	poison_with_mappers(_metadata, f, f->fd, 0, f->fd, "the victim", EARLY_PAGE, m, sb);
+	if (!m[0] || !m[1])
+		return;
+	check_early_kill(_metadata, m, EARLY_PAGE);
 	munmap(m[0], HWP_PAGE);
 	munmap(m[1], HWP_PAGE);
 	munmap(sb, HWP_PAGE);
+}
+
+/*
+ * The pfn behind window page p of the victim: mapped here, read from
+ * /proc/self/pagemap, unmapped again, so this process maps nothing.
+ */
+static unsigned long long victim_pfn(struct __test_metadata *_metadata, struct hwp_fs *f,
+				     unsigned int p)
+{
+	volatile char *map;
+	uint64_t pfn = 0;
+	int ret;
+
+	map = mmap(NULL, HWP_PAGE, PROT_READ, MAP_SHARED, f->fd, hwp_off(f, p));
+	if (map == MAP_FAILED) {
+		TH_LOG("mmap of victim page %u: %s", p, strerror(errno));
+		return 0;
+	}
+	if (map[0] != hwp_fill(p))
+		TH_LOG("victim page %u does not hold its data", p);
+	ret = pagemap_pfns((const void *)map, 1, &pfn);
+	munmap((void *)map, HWP_PAGE);
+	if (ret)
+		TH_LOG("reading /proc/self/pagemap: %s", strerror(-ret));
+	return pfn;
+}
+
+/*
+ * D24: corrupt-pfn of a file's page: the mapper with PR_MCE_KILL_EARLY gets
+ * BUS_MCEERR_AO at its address with lsb 12, the one without nothing, both
+ * load the page again, and the filesystem stays up.
+ */
+TEST_F(cpfn, file_page_early_kill)
+{
+	struct hwp_fs *f = &self->f;
+	struct mapper *m[N_MAPPERS] = { NULL };
+	unsigned long long pfn;
+	struct hwp_sigbus *sb;
+	char page[HWP_PAGE];
+
+	pfn = victim_pfn(_metadata, f, EARLY_PAGE);
+	ASSERT_NE(0ULL, pfn) TH_LOG("precondition: no pfn for a mapped DAX page");
+	sb = hwp_sigbus_new();
+	ASSERT_NE(NULL, sb);
+	poison_with_mappers(_metadata, f, -1, pfn, f->fd, "the victim", EARLY_PAGE, m, sb);
+	if (!m[0] || !m[1])
+		return;
+	check_early_kill(_metadata, m, EARLY_PAGE);
+	memset(page, 'z', sizeof(page));
+	EXPECT_EQ((ssize_t)sizeof(page), pwrite(f->fd, page, sizeof(page), hwp_off(f, 0)))
+		TH_LOG("pwrite to the victim after corrupt-pfn of a file page: %s: a data page must not shut XFS down",
+		       strerror(errno));
+	EXPECT_EQ(0, fsync(f->fd)) TH_LOG("fsync: %s", strerror(errno));
+	munmap(m[0], HWP_PAGE);
+	munmap(m[1], HWP_PAGE);
+	munmap(sb, HWP_PAGE);
+}
+
+/*
+ * D24: corrupt-pfn of the first block of the filesystem (AG 0's headers,
+ * rmap owner XFS_RMAP_OWN_FS) shuts XFS down: the kernel logs "Corruption
+ * of on-disk metadata", the write to debugfs fails, and later calls on the
+ * filesystem fail with EIO.
+ */
+TEST_F(cpfn, metadata_shuts_down)
+{
+	struct hwp_fs *f = &self->f;
+	unsigned long long pfn, base;
+	char page[HWP_PAGE];
+	int kmsg, ret;
+
+	pfn = victim_pfn(_metadata, f, 0);
+	ASSERT_NE(0ULL, pfn) TH_LOG("precondition: no pfn for a mapped DAX page");
+	ASSERT_LE(f->phys[0] / HWP_PAGE, pfn);
+	base = pfn - f->phys[0] / HWP_PAGE;
+	TH_LOG("victim page 0: pfn %#llx, device byte %llu: the filesystem's block 0 is pfn %#llx",
+	       pfn, f->phys[0], base);
+	kmsg = kmsg_open_at_end();
+	ASSERT_LE(0, kmsg) TH_LOG("opening /dev/kmsg: %s", strerror(-kmsg));
+	ret = corrupt_pfn(base);
+	TH_LOG("wrote pfn %#llx to %s: %s", base, CORRUPT_PFN, ret ? strerror(-ret) : "ok");
+	EXPECT_NE(0, ret)
+		TH_LOG("the write to corrupt-pfn succeeded: memory_failure() must fail for a page nothing recovers (xfs_dax_notify_ddev_failure() returns -EFSCORRUPTED)");
+	ret = kmsg_find(kmsg, "Corruption of on-disk metadata");
+	EXPECT_EQ(1, ret)
+		TH_LOG("no \"Corruption of on-disk metadata\" shutdown in the kernel log (xfs_do_force_shutdown(), fs/xfs/xfs_fsops.c:502-518): %d",
+		       ret);
+	close(kmsg);
+	memset(page, 'z', sizeof(page));
+	errno = 0;
+	EXPECT_EQ(-1, pwrite(f->fd, page, sizeof(page), hwp_off(f, 1)))
+		TH_LOG("pwrite to the victim succeeded after its filesystem's metadata block was poisoned: XFS must be shut down");
+	EXPECT_EQ(EIO, errno) TH_LOG("pwrite failed with %s, expected EIO (shut down)", strerror(errno));
 }
 
 /*
@@ -695,7 +776,7 @@ static void poison_shared(struct __test_metadata *_metadata, struct hwp_fs *f, b
 	}
 	sb = hwp_sigbus_new();
 	ASSERT_NE(NULL, sb);
-	poison_with_mappers(_metadata, f, poison_fd, other_fd, other, SHARED_PAGE, m, sb);
+	poison_with_mappers(_metadata, f, poison_fd, 0, other_fd, other, SHARED_PAGE, m, sb);
 	if (!m[0] || !m[1])
 		return;
 	check_other_owner(_metadata, m, other);

@@ -342,15 +342,23 @@ static void get_layout(struct __test_metadata *_metadata, struct pmd_file *pf,
 	l->phys = pf->base + l->dev_off;
 }
 
-/* Sets a 2 MiB extent size hint on an XFS file with no blocks yet. */
-static int set_extsize(int fd)
+/*
+ * Sets a 2 MiB extent size hint on an XFS file with no blocks yet, or
+ * with cow a 2 MiB CoW extent size hint: 0 or -errno.
+ */
+static int set_extsize(int fd, bool cow)
 {
 	struct fsxattr fsx;
 
 	if (ioctl(fd, FS_IOC_FSGETXATTR, &fsx))
 		return -errno;
-	fsx.fsx_xflags |= FS_XFLAG_EXTSIZE;
-	fsx.fsx_extsize = PMD_BYTES;
+	if (cow) {
+		fsx.fsx_xflags |= FS_XFLAG_COWEXTSIZE;
+		fsx.fsx_cowextsize = PMD_BYTES;
+	} else {
+		fsx.fsx_xflags |= FS_XFLAG_EXTSIZE;
+		fsx.fsx_extsize = PMD_BYTES;
+	}
 	if (ioctl(fd, FS_IOC_FSSETXATTR, &fsx))
 		return -errno;
 	return 0;
@@ -364,7 +372,7 @@ static void make_aligned(struct __test_metadata *_metadata,
 	int ret;
 
 	if (variant->fs == DAX_FS_XFS) {
-		ret = set_extsize(pf->fd);
+		ret = set_extsize(pf->fd, false);
 		ASSERT_EQ(0, ret) TH_LOG("setting a 2 MiB extent size hint (FS_XFLAG_EXTSIZE): %s",
 					 strerror(-ret));
 	}
@@ -661,20 +669,6 @@ TEST_F(pmd, map_sync_pmd)
 #define COW_PAGE	3
 #define COW_WORD	0xc0ffee00u
 
-/* Sets a 2 MiB CoW extent size hint on an XFS file. */
-static int set_cowextsize(int fd)
-{
-	struct fsxattr fsx;
-
-	if (ioctl(fd, FS_IOC_FSGETXATTR, &fsx))
-		return -errno;
-	fsx.fsx_xflags |= FS_XFLAG_COWEXTSIZE;
-	fsx.fsx_cowextsize = PMD_BYTES;
-	if (ioctl(fd, FS_IOC_FSSETXATTR, &fsx))
-		return -errno;
-	return 0;
-}
-
 /* Writes the pattern into the 2 MiB of pf->fd with pwrite(). */
 static void write_pattern(struct __test_metadata *_metadata, struct pmd_file *pf)
 {
@@ -740,7 +734,7 @@ TEST_F(pmd, cow_fault_2m)
 	get_layout(_metadata, &pf, FILE_SIZE, &src);
 	clone = openat(self->m.root, "clone", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	ASSERT_LE(0, clone) TH_LOG("creating the clone: %s", strerror(errno));
-	ret = set_cowextsize(clone);
+	ret = set_extsize(clone, true);
 	ASSERT_EQ(0, ret) TH_LOG("setting a 2 MiB CoW extent size hint on the clone: %s",
 				 strerror(-ret));
 	ASSERT_EQ(0, ioctl(clone, FICLONE, pf.fd))

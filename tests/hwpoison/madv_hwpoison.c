@@ -56,6 +56,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -75,6 +76,9 @@
 
 /* mm/hwpoison-inject.c; the agent mounts debugfs on /sys/kernel/debug. */
 #define CORRUPT_PFN	"/sys/kernel/debug/hwpoison/corrupt-pfn"
+#ifndef DEBUGFS_MAGIC
+#define DEBUGFS_MAGIC	0x64626720UL
+#endif
 
 #define POISON_PAGE	5
 /* The pages the early-kill and reflink tests poison (window pages 12, 14). */
@@ -150,10 +154,17 @@ FIXTURE(cpfn) {
 
 FIXTURE_SETUP(cpfn)
 {
+	struct statfs sfs;
+
 	self->f.mnt[0] = '\0';
-	if (access(CORRUPT_PFN, W_OK))
-		SKIP(return, "%s: %s: this kernel has no CONFIG_HWPOISON_INJECT (or no debugfs)",
-		     CORRUPT_PFN, strerror(errno));
+	/* The agent mounts debugfs: its absence is a guest failure, not a feature gone. */
+	ASSERT_EQ(0, statfs("/sys/kernel/debug", &sfs)) TH_LOG("statfs /sys/kernel/debug: %s", strerror(errno));
+	ASSERT_EQ(DEBUGFS_MAGIC, (unsigned long)sfs.f_type)
+		TH_LOG("/sys/kernel/debug is no debugfs (f_type %#lx)", (unsigned long)sfs.f_type);
+	if (access(CORRUPT_PFN, W_OK) && errno == ENOENT)
+		SKIP(return, "no %s: this kernel has no CONFIG_HWPOISON_INJECT (or hwpoison_inject is a module not loaded)",
+		     CORRUPT_PFN);
+	ASSERT_EQ(0, access(CORRUPT_PFN, W_OK)) TH_LOG("%s: %s", CORRUPT_PFN, strerror(errno));
 	hwp_fs_setup_rmapbt(_metadata, &self->f, DAX_FS_XFS, true);
 }
 

@@ -23,20 +23,25 @@ BUILD		:= build
 CFLAGS_BASE	:= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS		?= -O2 -g
+# Dependencies on headers come from the compiler (-MMD -MP).
+DEPFLAGS	:= -MMD -MP
 LIBVIRT_CFLAGS	:= $(shell pkg-config --cflags libvirt 2>/dev/null)
 LIBVIRT_LIBS	:= $(shell pkg-config --libs libvirt 2>/dev/null || echo -lvirt)
-HARNESS_CFLAGS	:= $(CFLAGS_BASE) -Iguest $(LIBVIRT_CFLAGS)
+# Headers are included by their folder: "lib/strv.h", "proto/agent_proto.h".
+HARNESS_CFLAGS	:= $(CFLAGS_BASE) -Iharness -I. $(LIBVIRT_CFLAGS) $(DEPFLAGS)
 HARNESS_LIBS	:= -ljson-c -lcrypto $(LIBVIRT_LIBS) -pthread
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-HARNESS_SRCS	:= $(filter-out harness/main.c,$(wildcard harness/*.c))
-HARNESS_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRCS))
-HARNESS_SAN_OBJS:= $(patsubst %.c,$(BUILD)/san/%.o,$(HARNESS_SRCS))
-UNIT_SRCS	:= $(wildcard harness/tests/test_*.c)
+# The harness is one library (every stage folder but cli/main.c) that
+# the binary, the unit tests and the fuzzers link.
+LAYERS		:= lib parse report build vm plan run cli
+HARNESS_SRCS	:= $(filter-out harness/cli/main.c,$(foreach l,$(LAYERS),$(wildcard harness/$(l)/*.c)))
+HARNESS_LIB	:= $(BUILD)/libdaxtest.a
+HARNESS_SAN_LIB	:= $(BUILD)/san/libdaxtest.a
+UNIT_SRCS	:= $(wildcard harness/tests/*/test_*.c)
 UNIT_BINS	:= $(patsubst harness/tests/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 GUEST_SRCS	:= $(wildcard guest/*.c)
 GUEST_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(GUEST_SRCS))
-HEADERS		:= $(wildcard harness/*.h harness/tests/*.h harness/fuzz/*.h guest/*.h)
 
 DAXTEST		:= $(BUILD)/daxtest
 AGENT		:= $(BUILD)/guest/daxtest-agent
@@ -51,36 +56,41 @@ all: $(DAXTEST) $(AGENT)
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/harness/%.o: harness/%.c $(HEADERS)
+$(BUILD)/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HARNESS_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/san/harness/%.o: harness/%.c $(HEADERS)
+$(BUILD)/san/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HARNESS_CFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
-$(DAXTEST): $(BUILD)/harness/main.o $(HARNESS_OBJS)
+$(HARNESS_LIB): $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRCS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(HARNESS_SAN_LIB): $(patsubst %.c,$(BUILD)/san/%.o,$(HARNESS_SRCS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(DAXTEST): $(BUILD)/harness/cli/main.o $(HARNESS_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
-$(BUILD)/guest/%.o: guest/%.c $(HEADERS)
+$(BUILD)/guest/%.o: guest/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS_BASE) -I. $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(AGENT): $(GUEST_OBJS)
 	$(CC) -static $(CFLAGS) -o $@ $^
 
-# Each unit test names the harness files it links in harness/tests/<test>.mk:
-#   test_ktap_DEPS := ktap result
--include $(wildcard harness/tests/*.mk)
+# A unit test is one file, harness/tests/<stage>/test_<what>.c, linked
+# with the sanitized library (and the fuzz targets, for the test that
+# replays the saved fuzz inputs).
+UNIT_EXTRA_parse/test_fuzz_regressions := harness/tests/fuzz/fuzz_targets.c
 .SECONDEXPANSION:
-# Keep the sanitizer objects: make would delete them as intermediates,
-# after make test's summary line.
-.SECONDARY: $(HARNESS_SAN_OBJS) $(BUILD)/san/harness/fuzz/fuzz_targets.o
-unit_objs = $(addprefix $(BUILD)/san/harness/,$(addsuffix .o,$($(1)_DEPS)))
-$(BUILD)/unit/%: harness/tests/%.c $$(call unit_objs,$$*) $(HEADERS)
+$(BUILD)/unit/%: harness/tests/%.c $$(UNIT_EXTRA_$$*) $(HARNESS_SAN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HARNESS_CFLAGS) -Iharness -O1 -g $(SAN_FLAGS) -o $@ $< \
-		$(call unit_objs,$*) -lcmocka $(HARNESS_LIBS)
+	$(CC) $(HARNESS_CFLAGS) -MF $@.d -O1 -g $(SAN_FLAGS) -o $@ $< \
+		$(UNIT_EXTRA_$*) $(HARNESS_SAN_LIB) -lcmocka $(HARNESS_LIBS)
 
 unit: $(UNIT_BINS)
 	@scripts/run-unit-tests.sh $(UNIT_BINS)
@@ -108,33 +118,39 @@ mutants: deps all
 	@scripts/mutants.sh $(DAXTEST) $(DAXTEST_ARGS)
 
 # make fuzz: the parsers of what the guest writes, under libFuzzer. The
-# targets (harness/fuzz/fuzz_targets.c) are the ones test_fuzz_regressions
-# replays on the saved inputs of harness/tests/data/fuzz/.
+# targets (harness/tests/fuzz/fuzz_targets.c) are the ones
+# test_fuzz_regressions replays on the saved inputs of
+# harness/tests/data/fuzz/.
 FUZZ_CC		:= clang
 FUZZ_SECONDS	?= 60
 FUZZ_TARGETS	:= ktap console_watch agent_stream
-FUZZ_CFLAGS	:= $(HARNESS_CFLAGS) -Iharness -O1 -g -fno-omit-frame-pointer \
+FUZZ_CFLAGS	:= $(HARNESS_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all
-# fuzz_ktap also prints what it parsed with report_ktap.c and parses that.
-FUZZ_OBJS	:= $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(FUZZ_TARGETS) report_ktap result \
-		   fuzz/fuzz_targets)
+FUZZ_LIB	:= $(BUILD)/fuzz/libdaxtest.a
 FUZZ_BINS	:= $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
-.SECONDARY: $(FUZZ_OBJS)
-# fuzz_targets.c in make unit: its headers are in harness/
-$(BUILD)/san/harness/fuzz/%.o: HARNESS_CFLAGS += -Iharness
 
 fuzz-deps:
 	@FUZZ=1 scripts/deps.sh
 
-$(BUILD)/fuzz/obj/%.o: harness/%.c $(HEADERS) | fuzz-deps
+$(BUILD)/fuzz/obj/%.o: harness/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(BUILD)/fuzz/fuzz_%: harness/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HEADERS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
+$(FUZZ_LIB): $(patsubst harness/%.c,$(BUILD)/fuzz/obj/%.o,$(HARNESS_SRCS) \
+		harness/tests/fuzz/fuzz_targets.c)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: harness/tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MF $@.d -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) \
+		$(HARNESS_LIBS)
 
 fuzz: fuzz-deps $(FUZZ_BINS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 clean:
 	rm -rf $(BUILD)
+
+DEP_FILES	:= $(patsubst %.c,$(BUILD)/%.d,$(HARNESS_SRCS) harness/cli/main.c $(GUEST_SRCS)) \
+		   $(patsubst %.c,$(BUILD)/san/%.d,$(HARNESS_SRCS)) $(addsuffix .d,$(UNIT_BINS))
+-include $(DEP_FILES)

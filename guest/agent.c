@@ -27,10 +27,10 @@
 #include "namespaces.h"
 #include "plan.h"
 #include "port.h"
-#include "procs.h"
-#include "proto.h"
+#include "leftovers.h"
+#include "proto/agent_proto.h"
 #include "run_test.h"
-#include "shell.h"
+#include "console_shell.h"
 #include "util.h"
 
 #define PORT_WAIT_MS	5000

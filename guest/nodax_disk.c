@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "nodax_disk.h"
-#include "proto.h"
+#include "proto/agent_proto.h"
 #include "util.h"
 
 int nodax_disk_find(char *dev, size_t len)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "plan.h"
-#include "proto.h"
+#include "proto/agent_proto.h"
 
 void plan_init(struct plan *p)
 {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "proto.h"
+#include "proto/agent_proto.h"
 
 struct port {
 	int fd;			/* -1 while not open */

@@ -29,8 +29,8 @@ for bin in "$@"; do
 	console_watch) cp "$data"/console_*.log "$dir/seeds/" ;;
 	esac
 	set --
-	if [ -f "harness/fuzz/$name.dict" ]; then
-		set -- "-dict=harness/fuzz/$name.dict"
+	if [ -f "harness/tests/fuzz/$name.dict" ]; then
+		set -- "-dict=harness/tests/fuzz/$name.dict"
 	fi
 	echo "daxtest: fuzz: $name for $secs s" >&2
 	"$bin" -max_total_time="$secs" -max_len="$max_len" -timeout=10 \

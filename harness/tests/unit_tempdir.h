@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsutil.h"
+#include "lib/fsutil.h"
 
 static inline int make_temp_dir(void **state)
 {

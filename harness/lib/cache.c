@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cache.c - where the caches live, and locking them
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cache.h"
+#include "lib/fsutil.h"
+#include "lib/log.h"
+
+/* The cache holds the kernel and the guest image: only its owner reads
+ * it. Missing parents get 0755, an existing directory keeps its mode. */
+static int make_private_dir(const char *dir)
+{
+	char *parent, *slash;
+	int ret;
+
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return path_is_dir(dir) ? 0 : -1;
+	if (errno != ENOENT)
+		return -1;
+	parent = strdup(dir);
+	if (!parent)
+		return -1;
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir_p(parent, 0755) < 0) {
+			free(parent);
+			return -1;
+		}
+	}
+	free(parent);
+	ret = mkdir(dir, 0700);
+	return ret == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* HOME, else the password database's home directory. */
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && *home)
+		return home;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
+}
+
+char *cache_dir(void)
+{
+	const char *env = getenv("DAXTEST_CACHE");
+	struct stat st;
+	char *dir;
+	bool shared = false;
+
+	if (env && *env) {
+		dir = strdup(env);
+	} else if ((env = getenv("XDG_CACHE_HOME")) && *env) {
+		dir = path_join(env, "daxtest");
+	} else if ((env = home_dir())) {
+		dir = str_printf("%s/.cache/daxtest", env);
+	} else {
+		shared = true;
+		dir = str_printf("/tmp/daxtest-cache-%u", (unsigned int)getuid());
+	}
+	if (!dir)
+		return NULL;
+	if (make_private_dir(dir) < 0) {
+		log_error("cannot create the cache directory %s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	/* In /tmp another user could have made it first, kernel inside. */
+	if (shared && (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		       st.st_uid != getuid() || (st.st_mode & 0077))) {
+		log_error("the cache directory %s is not yours alone: set DAXTEST_CACHE or HOME",
+			  dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+int cache_lock(const char *path, const char *what)
+{
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_error("cannot open lock %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	log_info("waiting for another daxtest using the %s (%s)", what, path);
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			log_error("cannot lock %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void cache_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}

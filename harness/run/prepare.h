@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every boot needs, in order, each step cached: the kernel, the
+ * test programs built against it, the guest image holding them.
+ */
+#ifndef DAXTEST_PREPARE_H
+#define DAXTEST_PREPARE_H
+
+#include "build/image_build.h"
+#include "build/kernel_build.h"
+#include "cli/options.h"
+#include "plan/matrix.h"
+#include "plan/catalog.h"
+
+struct prepared {
+	struct kernel_artifact kernel;
+	struct test_catalog catalog;	/* the selected tests, per matrix cell */
+	struct matrix matrix;		/* the --matrix's cells and options */
+	char *tests_dir;		/* built programs: <area>/<program> */
+	char *agent;
+	struct image image;
+	double kernel_s, tests_s, image_s;
+};
+
+/*
+ * Kernel only (daxtest kernel build). Checks first that the host has
+ * every program the kernel stages run (host_tools.h). 0, or -1 after
+ * logging.
+ */
+int prepare_kernel(const struct options *o, struct prepared *p);
+/*
+ * Kernel, selected tests, image. Checks first that the host has every
+ * program and file those stages and the ones in stages (a host_stage
+ * mask: STAGE_GUEST for a run) need, so nothing is missed after a long
+ * build. 0, or -1 after logging.
+ */
+int prepare_all(const struct options *o, unsigned int stages, struct prepared *p);
+void prepared_free(struct prepared *p);
+
+#endif /* DAXTEST_PREPARE_H */

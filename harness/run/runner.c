@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner.c - prepare a run, start its lanes (parallel guests), wait for
+ * them while the progress line moves, and write the reports
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/clock.h"
+#include "lib/fsutil.h"
+#include "lib/host_tools.h"
+#include "run/lane.h"
+#include "lib/log.h"
+#include "vm/preflight.h"
+#include "report/report.h"
+#include "run/run_state.h"
+#include "run/runner.h"
+
+#define MAX_LANES 64
+
+static int init_report(struct run_state *s, const char *run_id)
+{
+	size_t i;
+
+	s->report.run_id = strdup(run_id);
+	s->report.kernel_release = strdup(s->prep.kernel.release);
+	s->report.kernel_source = strdup(s->prep.kernel.source);
+	s->report.nr_tests = s->prep.catalog.nr;
+	s->report.tests = calloc(s->report.nr_tests + 1, sizeof(*s->report.tests));
+	s->finished = calloc(s->report.nr_tests + 1, sizeof(*s->finished));
+	if (!s->report.run_id || !s->report.kernel_release || !s->report.kernel_source ||
+	    !s->report.tests || !s->finished)
+		return -1;
+	for (i = 0; i < s->report.nr_tests; i++) {
+		s->report.tests[i].name = strdup(s->prep.catalog.tests[i].name);
+		s->report.tests[i].status = TEST_NOT_RUN;
+		s->report.tests[i].exit_code = -1;
+		if (!s->report.tests[i].name)
+			return -1;
+	}
+	return 0;
+}
+
+static void choose_accel(struct run_state *s, const char *work_dir)
+{
+	const char *why = NULL;
+	struct options *o = (struct options *)s->o;
+
+	if (o->accel == ACCEL_TCG)
+		return;
+	if (accel_probe_cached("qemu-system-x86_64", work_dir, s->o->cache_dir,
+			       &why) == ACCEL_KVM) {
+		o->accel = ACCEL_KVM;
+		return;
+	}
+	if (o->accel == ACCEL_KVM)
+		log_info("KVM was asked for but %s; using TCG", why);
+	else
+		log_info("KVM unavailable (%s): using TCG (software emulation)", why);
+	o->accel = ACCEL_TCG;
+}
+
+static int exit_status(const struct run_state *s)
+{
+	size_t i;
+
+	if (s->report.infra_error)
+		return strcmp(s->report.infra_error, "interrupted") ? 2 : 130;
+	if (s->report.nr_findings)
+		return 1;
+	for (i = 0; i < s->report.nr_tests; i++) {
+		if (test_status_failed(s->report.tests[i].status))
+			return 1;
+	}
+	return 0;
+}
+
+/* The seed of the random power cuts: --seed, or a fresh one, printed
+ * when the plan has random cuts so that a run can be repeated. */
+static void choose_seed(struct run_state *s)
+{
+	size_t i;
+
+	s->seed = s->o->seed;
+	if (!s->o->seed_given)
+		s->seed = ((unsigned long long)time(NULL) << 20) ^ (unsigned long long)getpid() ^
+			  (unsigned long long)mono_ms();
+	for (i = 0; i < s->prep.catalog.nr; i++) {
+		if (s->prep.catalog.tests[i].random_cut) {
+			log_info("random power cuts: seed %llu (--seed %llu repeats them)",
+				 s->seed, s->seed);
+			break;
+		}
+	}
+}
+
+/* -j N, or one lane per core; never more lanes than shards. */
+static unsigned int count_lanes(const struct run_state *s)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int n = s->o->jobs ? s->o->jobs : (cores > 0 ? (unsigned int)cores : 1);
+
+	if (n > MAX_LANES)
+		n = MAX_LANES;
+	return n;
+}
+
+/* Without --cpus, the host's cores are split between the guests. */
+static void size_guests(struct options *o, unsigned int lanes)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (o->cpus_given || lanes <= 1 || cores <= 0)
+		return;
+	o->cpus = (unsigned int)cores / lanes ? (unsigned int)cores / lanes : 1;
+	if (o->cpus > 2)
+		o->cpus = 2;
+}
+
+static void hide_progress(void *arg)
+{
+	progress_hide(arg);
+}
+
+static void show_progress(void *arg)
+{
+	progress_show(arg);
+}
+
+/* Starts a thread per lane and waits for them, moving the progress line
+ * once a second. */
+static int run_lanes(struct run_state *s, struct lane *lanes, unsigned int n)
+{
+	pthread_t tid[MAX_LANES];
+	unsigned int started, i;
+	int err = 0;
+
+	for (started = 0; started < n; started++) {
+		err = pthread_create(&tid[started], NULL, lane_run, &lanes[started]);
+		if (err)
+			break;
+	}
+	if (err) {
+		log_error("cannot start a thread for guest %u: %s", started + 1, strerror(err));
+		run_state_fail(s, "cannot start the guests' threads");
+	}
+	for (i = 0; i < started; i++) {
+		struct timespec ts;
+
+		for (;;) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec++;
+			if (pthread_timedjoin_np(tid[i], NULL, &ts) != ETIMEDOUT)
+				break;
+			progress_tick(&s->progress);
+		}
+	}
+	return err ? -1 : 0;
+}
+
+static void finish(struct run_state *s, struct lane *lanes, unsigned int n)
+{
+	unsigned int i;
+
+	/* Kernel reports outside any test fail the run too. */
+	for (i = 0; i < n; i++)
+		lane_report_findings(&lanes[i], &s->report);
+	run_state_print_rest(s);
+	progress_end(&s->progress);
+	log_set_hooks(NULL, NULL, NULL);
+	results_dir_write_reports(&s->out, &s->report);
+	report_summary(stderr, &s->report);
+	if (s->report.infra_error)
+		log_error("%s", s->report.infra_error);
+	log_info("results: %s", s->out.path);
+}
+
+/* The patches of the series that fix known failures void their entries. */
+static int add_fixes(struct run_state *s)
+{
+	const struct patch_fixes *f = &s->prep.kernel.fixes;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (known_add_fix(&s->known, f->v[i].glob, f->v[i].patch) < 0)
+			return -1;
+	if (s->known.n)
+		log_info("known failures: %zu entries in %s%s", s->known.n, s->known.path,
+			 f->n ? ", minus what the series fixes" : "");
+	for (i = 0; i < f->n; i++)
+		log_info("  fixed by %s: %s", f->v[i].patch, f->v[i].glob);
+	return 0;
+}
+
+int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
+{
+	struct run_state s = { .o = o, .interrupted = interrupted };
+	struct lane *lanes = NULL;
+	unsigned int nr_lanes = 0, want, i;
+	double t0 = mono_s();
+	char run_id[64], *meminfo = NULL;
+	int ret = 2;
+
+	pthread_mutex_init(&s.lock, NULL);
+	results_dir_make_id(run_id, sizeof(run_id));
+	/* A libvirt daemon starts QEMU itself, maybe on another host. */
+	if (prepare_all(o, o->backend == BACKEND_QEMU ? STAGES_RUN : STAGES_IMAGE,
+			&s.prep) < 0 || init_report(&s, run_id) < 0 ||
+	    known_load(&s.known, o->project_dir, s.prep.kernel.release) < 0)
+		goto out;
+	if (add_fixes(&s) < 0)
+		goto out;
+	choose_seed(&s);
+	want = count_lanes(&s);
+	if (shard_plan(s.prep.catalog.tests, s.prep.catalog.nr, want, &s.shards,
+		       &s.nr_shards) < 0)
+		goto out;
+	if (want > s.nr_shards)
+		want = s.nr_shards ? (unsigned int)s.nr_shards : 1;
+	size_guests((struct options *)o, want);
+	if (read_file("/proc/meminfo", &meminfo, NULL) != 0)
+		meminfo = NULL;
+	if (preflight_check(o, want, preflight_tmp_dir(), meminfo) < 0)
+		goto out;
+	lanes = calloc(want, sizeof(*lanes));
+	if (!lanes || results_dir_create(&s.out, o->results_root, run_id) < 0)
+		goto out;
+	for (nr_lanes = 0; nr_lanes < want; nr_lanes++) {
+		if (lane_init(&lanes[nr_lanes], &s, nr_lanes + 1, want, run_id) < 0) {
+			nr_lanes++;
+			goto out;
+		}
+	}
+	choose_accel(&s, lanes[0].work.path);
+	s.report.accel = strdup(accel_name(o->accel));
+	s.report.guests = nr_lanes;
+	if (want > 1)
+		log_info("%u guests in parallel (-j %u), %u CPUs each, %zu shards", want, want,
+			 o->cpus, s.nr_shards);
+	printf("KTAP version 1\n1..%zu\n", s.report.nr_tests);
+	fflush(stdout);
+	progress_init(&s.progress, stderr, isatty(STDERR_FILENO), s.report.nr_tests);
+	log_set_hooks(hide_progress, show_progress, &s.progress);
+	run_lanes(&s, lanes, nr_lanes);
+	s.report.total_seconds = mono_s() - t0;
+	finish(&s, lanes, nr_lanes);
+	ret = exit_status(&s);
+out:
+	for (i = 0; i < nr_lanes; i++)
+		lane_free(&lanes[i], o->keep_work);
+	free(lanes);
+	results_dir_free(&s.out);
+	run_report_free(&s.report);
+	prepared_free(&s.prep);
+	known_free(&s.known);
+	free(s.shards);
+	free(s.finished);
+	free(meminfo);
+	pthread_mutex_destroy(&s.lock);
+	return ret;
+}

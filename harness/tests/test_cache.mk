@@ -1,1 +1,0 @@
-test_cache_DEPS := cache fsutil log

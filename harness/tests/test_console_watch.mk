@@ -1,1 +1,0 @@
-test_console_watch_DEPS := console_watch fsutil

@@ -1,1 +1,0 @@
-test_kconfig_DEPS := kconfig fsutil log

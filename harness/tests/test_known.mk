@@ -1,1 +1,0 @@
-test_known_DEPS := known result ktap console_watch fsutil log

@@ -1,1 +1,0 @@
-test_ktap_DEPS := ktap fsutil

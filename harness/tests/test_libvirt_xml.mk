@@ -1,1 +1,0 @@
-test_libvirt_xml_DEPS := libvirt_xml

@@ -1,1 +1,0 @@
-test_matrix_DEPS := matrix fsutil log strv

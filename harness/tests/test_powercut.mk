@@ -1,1 +1,0 @@
-test_powercut_DEPS := powercut clock fsutil log

@@ -1,1 +1,0 @@
-test_progress_DEPS := progress clock

@@ -1,1 +1,0 @@
-test_qemu_cmd_DEPS := qemu_cmd strv

@@ -1,1 +1,0 @@
-test_recipe_DEPS := recipe strv fsutil log

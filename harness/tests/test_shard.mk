@@ -1,1 +1,0 @@
-test_shard_DEPS := shard

@@ -91,18 +91,28 @@ out:
 	return ret;
 }
 
+/* "<major>.<minor>": two numbers without leading zeros, nothing else. */
+static bool is_major_minor(const char *v)
+{
+	size_t major = strspn(v, "0123456789"), minor;
+
+	if (!major || (v[0] == '0' && major > 1) || v[major] != '.')
+		return false;
+	v += major + 1;
+	minor = strspn(v, "0123456789");
+	return minor && !(v[0] == '0' && minor > 1) && v[minor] == '\0';
+}
+
 char *kernel_source_package(const char *kernel)
 {
-	const char *v = kernel + strlen("debian-");
-	size_t digits = strspn(v, "0123456789.");
+	static const char prefix[] = "debian-";
 
-	if (strncmp(kernel, "debian-", 7) || !digits || v[digits] || !strchr(v, '.') ||
-	    v[0] == '.' || v[digits - 1] == '.') {
+	if (strncmp(kernel, prefix, strlen(prefix)) || !is_major_minor(kernel + strlen(prefix))) {
 		log_error("--kernel %s: expected debian-<major>.<minor> (e.g. debian-6.1), or --ksrc DIR",
 			  kernel);
 		return NULL;
 	}
-	return str_printf("linux-source-%s", v);
+	return str_printf("linux-source-%s", kernel + strlen(prefix));
 }
 
 static int resolve_debian(const char *kernel, const char *cache_dir, struct kernel_source *ks)

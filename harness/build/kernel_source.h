@@ -20,8 +20,9 @@ struct kernel_source {
 };
 
 /* The Debian source package of a kernel name: "debian-6.1" ->
- * "linux-source-6.1". NULL (after logging) for a name that is not
- * "debian-<major>.<minor>". */
+ * "linux-source-6.1". NULL (after logging one line) for any name that is
+ * not exactly "debian-<major>.<minor>" (two numbers: not "6.1", "debian-",
+ * "debian-6.1.2"). */
 char *kernel_source_package(const char *kernel);
 /* Finds the source: the tree ksrc, or else the Debian source package of
  * kernel (NULL: DEFAULT_KERNEL), which kernel_source_fetch extracts into

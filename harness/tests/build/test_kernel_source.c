@@ -170,12 +170,40 @@ static void kernel_names(void **state)
 			fail_msg("accepted %s", bad[i]);
 }
 
+/* Names shorter than "debian-" (--kernel 6.1) or without the prefix are
+ * rejected without reading past their end; heap copies so ASan sees a
+ * read past them. */
+static void kernel_names_without_the_prefix(void **state)
+{
+	static const char *const bad[] = { "6.1", "", "debian-", "debian-6.1.2", "debian-6..1",
+					   "debian-6.1 ", "debian-06" };
+	char *name, *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		name = strdup(bad[i]);
+		assert_non_null(name);
+		p = kernel_source_package(name);
+		if (p)
+			fail_msg("accepted '%s' as %s", bad[i], p);
+		free(name);
+	}
+	name = strdup("debian-6.12");
+	assert_non_null(name);
+	p = kernel_source_package(name);
+	assert_non_null(p);
+	assert_string_equal(p, "linux-source-6.12");
+	free(p);
+	free(name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(restored_file_gets_a_new_mtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(git_tree_identity, setup, teardown),
 		cmocka_unit_test(kernel_names),
+		cmocka_unit_test(kernel_names_without_the_prefix),
 		cmocka_unit_test_setup_teardown(files_gone_from_the_source_leave_the_worktree,
 						setup, teardown),
 	};

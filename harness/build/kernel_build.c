@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "build/patch_series.h"
 #include "lib/spawn.h"
+#include "lib/strv.h"
 
 /* Bump when the build steps change what an artifact contains. */
 #define KERNEL_RECIPE "daxtest-kernel-2"	/* 2: nfit_test modules apart */
@@ -35,7 +36,7 @@ struct build {
 	char *worktree;
 	char *objdir;
 	char *log;
-	char *env[8];
+	struct strv env;	/* "KEY=value" for make */
 	char jobs[32];
 	char *cc;		/* "CC=/usr/bin/ccache gcc" when there is ccache */
 	char *depmod;		/* "DEPMOD=/usr/sbin/depmod": not in a user's PATH */
@@ -191,38 +192,43 @@ static void print_log_tail(const char *log)
 	free(text);
 }
 
+int kernel_build_make_argv(struct strv *argv, const char *worktree, const char *objdir,
+			   const char *jobs, const char *depmod, const char *cc,
+			   const char *const *targets)
+{
+	strv_add(argv, "make");
+	strv_addf(argv, "-C%s", worktree);
+	strv_addf(argv, "O=%s", objdir);
+	strv_add(argv, jobs);
+	if (depmod)
+		strv_add(argv, depmod);
+	if (cc)
+		strv_add(argv, cc);
+	for (; *targets; targets++)
+		strv_add(argv, *targets);
+	return argv->err ? -1 : 0;
+}
+
 /* make -C worktree O=objdir <targets...> with the build environment. */
 static int run_make(struct build *b, const char *what, const char *const *targets)
 {
-	const char *argv[24];
-	char *c_arg = str_printf("-C%s", b->worktree), *o_arg = str_printf("O=%s", b->objdir);
-	size_t n = 0;
+	struct strv argv = { 0 };
 	int ret;
 
-	if (!c_arg || !o_arg) {
-		free(c_arg);
-		free(o_arg);
+	if (kernel_build_make_argv(&argv, b->worktree, b->objdir, b->jobs, b->depmod, b->cc,
+				   targets) < 0) {
+		strv_free(&argv);
 		return -1;
 	}
-	argv[n++] = "make";
-	argv[n++] = c_arg;
-	argv[n++] = o_arg;
-	argv[n++] = b->jobs;
-	argv[n++] = b->depmod;
-	if (b->cc)
-		argv[n++] = b->cc;
-	while (*targets && n < 23)
-		argv[n++] = *targets++;
-	argv[n] = NULL;
 	{
 		struct proc_spec spec = {
-			.argv = argv, .env = (const char *const *)b->env, .log_path = b->log,
+			.argv = (const char *const *)argv.v, .env = (const char *const *)b->env.v,
+			.log_path = b->log,
 		};
 
 		ret = proc_run(&spec);
 	}
-	free(c_arg);
-	free(o_arg);
+	strv_free(&argv);
 	if (ret != 0) {
 		log_error("kernel build failed at '%s' (exit %d); last lines of %s:", what, ret, b->log);
 		print_log_tail(b->log);
@@ -256,24 +262,21 @@ out:
 
 static int setup_env(struct build *b)
 {
-	b->env[0] = str_printf("CCACHE_DIR=%s/ccache", b->o->cache_dir);
-	b->env[1] = str_printf("CCACHE_BASEDIR=%s/kernel", b->o->cache_dir);
-	b->env[2] = strdup("CCACHE_NOHASHDIR=1");
-	b->env[3] = strdup("KBUILD_BUILD_TIMESTAMP=daxtest");
-	b->env[4] = strdup("KBUILD_BUILD_USER=daxtest");
-	b->env[5] = strdup("KBUILD_BUILD_HOST=daxtest");
-	b->env[6] = NULL;
-	if (getenv("CCACHE_DIR")) {
-		/* The user's own ccache wins. */
-		free(b->env[0]);
-		b->env[0] = strdup("DAXTEST_CCACHE=user");
-	}
+	/* The user's own ccache wins. */
+	if (getenv("CCACHE_DIR"))
+		strv_add(&b->env, "DAXTEST_CCACHE=user");
+	else
+		strv_addf(&b->env, "CCACHE_DIR=%s/ccache", b->o->cache_dir);
+	strv_addf(&b->env, "CCACHE_BASEDIR=%s/kernel", b->o->cache_dir);
+	strv_add(&b->env, "CCACHE_NOHASHDIR=1");
+	strv_add(&b->env, "KBUILD_BUILD_TIMESTAMP=daxtest");
+	strv_add(&b->env, "KBUILD_BUILD_USER=daxtest");
+	strv_add(&b->env, "KBUILD_BUILD_HOST=daxtest");
 	snprintf(b->jobs, sizeof(b->jobs), "-j%ld", sysconf(_SC_NPROCESSORS_ONLN) + 1);
 	if (b->o->jobs)
 		snprintf(b->jobs, sizeof(b->jobs), "-j%u", b->o->jobs);
-	for (int i = 0; i < 6; i++)
-		if (!b->env[i])
-			return -1;
+	if (b->env.err)
+		return -1;
 	return setup_tools(b);
 }
 
@@ -593,8 +596,7 @@ static void build_free(struct build *b)
 	free(b->log);
 	free(b->cc);
 	free(b->depmod);
-	for (size_t i = 0; i < sizeof(b->env) / sizeof(b->env[0]); i++)
-		free(b->env[i]);
+	strv_free(&b->env);
 }
 
 int kernel_build(const struct kernel_build_opts *o, struct kernel_artifact *a)

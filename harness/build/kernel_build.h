@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "build/patch_fixes.h"
+#include "lib/strv.h"
 
 struct kernel_build_opts {
 	const char *project_dir;	/* holds kernel-patches/ and tests/ */
@@ -46,6 +47,13 @@ struct kernel_artifact {
 /* 0, or -1 after logging one line naming the problem. */
 int kernel_build(const struct kernel_build_opts *o, struct kernel_artifact *a);
 void kernel_artifact_free(struct kernel_artifact *a);
+
+/* Adds the command line of a build step to argv: "make -C<worktree>
+ * O=<objdir> <jobs> [<depmod>] [<cc>] <targets...>" (depmod and cc may be
+ * NULL; targets is NULL-terminated). 0, or -1 when out of memory. */
+int kernel_build_make_argv(struct strv *argv, const char *worktree, const char *objdir,
+			   const char *jobs, const char *depmod, const char *cc,
+			   const char *const *targets);
 
 /* Where the nfit_test modules (tools/testing/nvdimm) are installed, and
  * the suffix of the module "release" directory in which they win over the

@@ -64,7 +64,9 @@ struct ktap_doc {
  * to case; TODO counts as XFAIL, and kselftest's XPASS as a failure (the
  * harness exits non-zero for it). Control characters in stored text are
  * replaced by '?', and stored text is cut at KTAP_MAX_TEXT bytes.
- * Returns 0, or -1 on allocation failure (doc is then empty).
+ * Returns 0, or -1 on allocation failure (doc is then empty, and says
+ * nothing about the text). Malformed input is not a failure: it parses,
+ * with what was wrong in doc->errors (and doc->disordered).
  */
 int ktap_parse(const char *text, size_t len, struct ktap_doc *doc);
 void ktap_doc_free(struct ktap_doc *doc);

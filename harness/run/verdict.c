@@ -26,12 +26,12 @@ static const char *first_skip_reason(const struct ktap_doc *doc)
 }
 
 /* Decides a finished test's status from how it ended and what it said. */
-void verdict_judge(struct test_result *t, const struct agent_event *ev, unsigned int timeout_s)
+void verdict_decide(struct test_result *t, const struct agent_event *ev, unsigned int timeout_s,
+		    bool parsed)
 {
 	struct ktap_counts c = { 0 };
 	char buf[64];
 
-	ktap_parse(t->output ? t->output : "", t->output_len, &t->ktap);
 	ktap_count(&t->ktap, &c);
 	t->exit_code = ev->exit_code;
 	t->signal = ev->signal;
@@ -43,6 +43,11 @@ void verdict_judge(struct test_result *t, const struct agent_event *ev, unsigned
 		t->status = TEST_FAIL;
 		snprintf(buf, sizeof(buf), "%d", ev->signal);
 		test_set_reason(t, "killed by signal %s", buf);
+	} else if (!parsed) {
+		/* An empty doc would read as "nothing failed" (or "every
+		 * subtest skipped"): nothing it said can be believed. */
+		t->status = TEST_FAIL;
+		test_set_reason(t, "%s", "its KTAP output could not be parsed (out of memory)");
 	} else if (ev->exit_code == 4) {
 		t->status = TEST_SKIP;
 		test_set_reason(t, "%s", first_skip_reason(&t->ktap));
@@ -63,4 +68,13 @@ void verdict_judge(struct test_result *t, const struct agent_event *ev, unsigned
 		t->status = TEST_FAIL;
 		test_set_reason(t, "the kernel reported: %s", t->findings[0].title);
 	}
+}
+
+void verdict_judge(struct test_result *t, const struct agent_event *ev, unsigned int timeout_s)
+{
+	int ret;
+
+	ktap_doc_free(&t->ktap);	/* judged before: a power-fail test's phase */
+	ret = ktap_parse(t->output ? t->output : "", t->output_len, &t->ktap);
+	verdict_decide(t, ev, timeout_s, ret == 0);
 }

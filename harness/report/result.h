@@ -15,8 +15,11 @@
 
 enum test_status {
 	TEST_PASS,
-	TEST_FAIL,	/* exited non-zero, a subtest failed, or the kernel warned */
-	TEST_SKIP,	/* kselftest exit 4, or every subtest skipped */
+	TEST_FAIL,	/* exited non-zero or by a signal, a subtest failed, its
+			 * KTAP was broken or could not be parsed, or the
+			 * kernel reported a problem while it ran */
+	TEST_SKIP,	/* exit status 4 (kselftest's KSFT_SKIP: what the
+			 * harness exits with when every subtest skipped) */
 	TEST_TIMEOUT,	/* killed by the agent's per-test timeout */
 	TEST_CRASH,	/* the guest died (panic, lost) while this test ran */
 	TEST_NOT_RUN,	/* the run ended before this test started */
@@ -36,7 +39,11 @@ struct test_result;
 bool test_result_counts_subtests(const struct test_result *t);
 
 struct test_result {
-	char *name;		/* "<area>/<program>", e.g. "per-file-dax/dax_statx" */
+	/* One per program and matrix cell (test_catalog_expand):
+	 * "<area>/<program>@<cell>", e.g. "per-file-dax/dax_statx@map=mem";
+	 * a power-fail case "<area>/<program>/<fixture>.<variant>.<test>@<cell>",
+	 * a random_ case's iterations with ",iter=<n>" after the cell. */
+	char *name;
 	enum test_status status;
 	char *reason;		/* one line: why it failed or skipped; may be NULL */
 	int exit_code;		/* -1 when it did not exit normally */
@@ -56,7 +63,11 @@ struct run_report {
 	char *kernel_release;	/* uname -r of the guest kernel */
 	char *kernel_source;	/* human description, e.g. "linux-source-6.12 6.12.117-1" */
 	char *accel;		/* "tcg" or "kvm" */
-	double boot_seconds;	/* QEMU start to the agent's "ready" */
+	/* The first guest of the run to begin a test: from starting it (QEMU,
+	 * or the libvirt domain) to the agent's "begin" of that test, so the
+	 * kernel's boot and the agent's setup (modules, plan, namespaces);
+	 * 0 when no test began. */
+	double boot_seconds;
 	double qemu_peak_rss_mib; /* the largest QEMU of the run; 0: unknown */
 	unsigned int guests;	/* parallel guests (-j); each > 1 has console-<n>.log */
 	double total_seconds;
@@ -67,7 +78,7 @@ struct run_report {
 	size_t nr_findings;
 };
 
-/* "pass", "fail", "skip", "timeout", "crash", "not-run". */
+/* "pass", "fail", "skip", "timeout", "crash", "not-run", "xfail", "xpass". */
 const char *test_status_name(enum test_status s);
 /* Free what t and r hold (strings, arrays, the KTAP doc, the findings),
  * not t and r themselves; they are left zeroed. */

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 
 #include "plan/known.h"
-#include "cli/options.h"
+#include "run/run_request.h"
 #include "run/prepare.h"
 #include "run/progress.h"
 #include "report/result.h"
@@ -22,7 +22,8 @@
 #include "plan/shard.h"
 
 struct run_state {
-	const struct options *o;
+	const struct run_request *req;
+	struct guest_shape guest;	/* req->guest, accel and CPUs decided */
 	struct prepared prep;
 	struct run_report report;
 	struct results_dir out;
@@ -48,7 +49,8 @@ void run_state_test_begins(struct run_state *s, size_t idx);
 /* The run cannot go on: the first message is the run's infra_error;
  * the other lanes finish their shard and stop. */
 void run_state_fail(struct run_state *s, const char *msg);
-/* The first boot's time (QEMU start to the first test) is the report's. */
+/* A guest's boot time (its start to its first test's begin); the
+ * first to be reported is the report's. */
 void run_state_boot_time(struct run_state *s, double seconds);
 /* A guest's QEMU peak RSS: the report keeps the largest. */
 void run_state_qemu_rss(struct run_state *s, long max_rss_kb);

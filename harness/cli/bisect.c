@@ -21,18 +21,28 @@
 #define GIT_SKIP	125
 #define GIT_ABORT	130
 
+int bisect_git_argv(struct strv *argv, const char *dir, const char *const *args)
+{
+	size_t i;
+
+	strv_add(argv, "git");
+	strv_add(argv, "-C");
+	strv_add(argv, dir);
+	for (i = 0; args[i]; i++)
+		strv_add(argv, args[i]);
+	return argv->err ? -1 : 0;
+}
+
 /* git -C dir <args>: exit status; *out (may be NULL) gets the trimmed output. */
 static int git(const char *dir, char **out, const char *const *args)
 {
-	const char *argv[16] = { "git", "-C", dir };
+	struct strv argv = { 0 };
 	char *text = NULL;
-	size_t i;
-	int ret;
+	int ret = -1;
 
-	for (i = 0; args[i] && i + 4 < sizeof(argv) / sizeof(argv[0]); i++)
-		argv[i + 3] = args[i];
-	argv[i + 3] = NULL;
-	ret = proc_capture(argv, NULL, &text);
+	if (bisect_git_argv(&argv, dir, args) == 0)
+		ret = proc_capture((const char *const *)argv.v, NULL, &text);
+	strv_free(&argv);
 	if (text)
 		str_rstrip(text);
 	if (out)
@@ -121,6 +131,20 @@ static int step_argv(const struct options *o, const char *ksrc, const char *resu
 	if (o->verbose)
 		strv_add(v, "-v");
 	return v->err ? -1 : 0;
+}
+
+int bisect_run_argv(struct strv *argv, const char *ksrc, const struct strv *step)
+{
+	size_t i;
+
+	strv_add(argv, "git");
+	strv_add(argv, "-C");
+	strv_add(argv, ksrc);
+	strv_add(argv, "bisect");
+	strv_add(argv, "run");
+	for (i = 0; i < step->n; i++)
+		strv_add(argv, step->v[i]);
+	return argv->err ? -1 : 0;
 }
 
 /* Prints the failing tests of a step's run and where their logs are. */
@@ -232,13 +256,17 @@ int bisect_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	}
 	log_info("bisecting %s: good %.12s, bad %.12s; steps in %s", ksrc, good, bad, results);
 	{
-		const char *argv[64] = { "git", "-C", ksrc, "bisect", "run" };
-		struct proc_spec spec = { .argv = argv, .inherit_output = 1 };
-		size_t i;
+		struct strv argv = { 0 };
+		struct proc_spec spec = { .inherit_output = 1 };
 
-		for (i = 0; i < run.n && i + 6 < sizeof(argv) / sizeof(argv[0]); i++)
-			argv[i + 5] = run.v[i];
+		if (bisect_run_argv(&argv, ksrc, &run) < 0) {
+			log_error("out of memory");
+			strv_free(&argv);
+			goto reset;
+		}
+		spec.argv = (const char *const *)argv.v;
 		rc = proc_run(&spec);
+		strv_free(&argv);
 	}
 	if (*interrupted) {
 		log_error("interrupted");

@@ -16,10 +16,18 @@
 #include <signal.h>
 
 #include "cli/options.h"
+#include "lib/strv.h"
 
 /* daxtest bisect. 0 when a first bad commit was found, 2 otherwise. */
 int bisect_run(const struct options *o, volatile sig_atomic_t *interrupted);
 /* daxtest bisect-step (what git bisect run calls). */
 int bisect_step(const struct options *o, volatile sig_atomic_t *interrupted);
+
+/* Adds "git -C <dir> <args...>" (args NULL-terminated) to argv. 0, or -1
+ * when out of memory. */
+int bisect_git_argv(struct strv *argv, const char *dir, const char *const *args);
+/* Adds what bisect runs, "git -C <ksrc> bisect run <step...>", to argv.
+ * 0, or -1 when out of memory. */
+int bisect_run_argv(struct strv *argv, const char *ksrc, const struct strv *step);
 
 #endif /* DAXTEST_BISECT_H */

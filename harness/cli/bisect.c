@@ -309,6 +309,7 @@ static void record_step(const struct options *o, const char *sha, const char *ve
 
 int bisect_step(const struct options *o, volatile sig_atomic_t *interrupted)
 {
+	struct run_request req;
 	char *sha = NULL;
 	unsigned int attempt, failed = 0;
 	int rc = 0, ret;
@@ -319,7 +320,8 @@ int bisect_step(const struct options *o, volatile sig_atomic_t *interrupted)
 		return GIT_ABORT;
 	}
 	for (attempt = 0; attempt <= o->retries; attempt++) {
-		rc = runner_run(o, interrupted);
+		options_run_request(o, &req);
+		rc = runner_run(&req, interrupted);
 		if (rc != 1)
 			break;
 		failed++;

@@ -41,7 +41,11 @@ static void catch_signals(void)
 static int cmd_kernel_build(const struct options *o)
 {
 	struct prepared p = { 0 };
-	int ret = prepare_kernel(o, &p) < 0 ? 2 : 0;
+	struct run_request req;
+	int ret;
+
+	options_run_request(o, &req);
+	ret = prepare_kernel(&req, &p) < 0 ? 2 : 0;
 
 	if (!ret)
 		printf("%s\n", p.kernel.bzimage);
@@ -52,7 +56,11 @@ static int cmd_kernel_build(const struct options *o)
 static int cmd_image_build(const struct options *o)
 {
 	struct prepared p;
-	int ret = prepare_all(o, STAGES_IMAGE, &p) < 0 ? 2 : 0;
+	struct run_request req;
+	int ret;
+
+	options_run_request(o, &req);
+	ret = prepare_all(&req, STAGES_IMAGE, &p) < 0 ? 2 : 0;
 
 	if (!ret)
 		printf("%s\n", p.image.path);
@@ -63,6 +71,7 @@ static int cmd_image_build(const struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o;
+	struct run_request req;
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -108,7 +117,8 @@ int main(int argc, char **argv)
 	case CMD_RUN:
 	default:
 		catch_signals();
-		ret = runner_run(&o, &interrupted);
+		options_run_request(&o, &req);
+		ret = runner_run(&req, &interrupted);
 		break;
 	}
 	options_free(&o);

@@ -388,6 +388,48 @@ int options_parse(struct options *o, int argc, char **argv)
 	return 0;
 }
 
+void options_run_request(const struct options *o, struct run_request *req)
+{
+	*req = (struct run_request){
+		.project_dir = o->project_dir,
+		.cache_dir = o->cache_dir,
+		.results_root = o->results_root,
+		.kernel = {
+			.project_dir = o->project_dir,
+			.cache_dir = o->cache_dir,
+			.ksrc = o->ksrc,
+			.kernel = o->kernel,
+			.base_series = o->base_series,
+			.series = o->series,
+			.nr_series = o->nr_series,
+			.configs = o->configs,
+			.nr_configs = o->nr_configs,
+			.jobs = o->build_jobs,
+			.rebuild = o->rebuild,
+		},
+		.tests = o->tests,
+		.matrix = o->matrix,
+		.iterations = o->iterations,
+		.seed = o->seed,
+		.seed_given = o->seed_given,
+		.guest = {
+			.accel = o->accel,
+			.cpus = o->cpus,
+			.mem_mb = o->mem_mb,
+			.nr_nvdimms = o->nr_nvdimms,
+			.nvdimm_size = o->nvdimm_size,
+		},
+		.cpus_given = o->cpus_given,
+		.backend = o->backend,
+		.connect = o->connect,
+		.nr_connect = o->nr_connect,
+		.boot_timeout_s = o->boot_timeout_s,
+		.jobs = o->jobs,
+		.timeout_s = o->timeout_s,
+		.keep_work = o->keep_work,
+	};
+}
+
 void options_free(struct options *o)
 {
 	free(o->project_dir);

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "run/run_request.h"
 #include "vm/accel.h"
+#include "vm/backend.h"
 
 #define MAX_STACKED 16
 
@@ -25,12 +27,6 @@ enum command {
 	CMD_REPORT,
 	CMD_COMPARE,
 	CMD_HELP,
-};
-
-/* What starts the guests: QEMU directly, or a libvirt daemon. */
-enum backend {
-	BACKEND_QEMU,
-	BACKEND_LIBVIRT,
 };
 
 struct options {
@@ -78,6 +74,8 @@ struct options {
  * or -1 after printing one line naming the bad argument. */
 int options_parse(struct options *o, int argc, char **argv);
 void options_usage(FILE *f);
+/* The request of a run (runner_run) from o; it borrows o's strings. */
+void options_run_request(const struct options *o, struct run_request *req);
 void options_free(struct options *o);
 
 #endif /* DAXTEST_OPTIONS_H */

@@ -66,6 +66,7 @@ int repro_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	char *dir = str_printf("%s/tests/repro", o->project_dir);
 	char *text = NULL, *series = NULL, *config = NULL, *results = NULL, *json = NULL;
 	struct options run = *o;
+	struct run_request req;
 	struct recipe r = { 0 };
 	const char *label;
 	int ret = 2, rc, found;
@@ -99,7 +100,8 @@ int repro_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	log_info("repro %s: %s", o->repro, r.summary);
 	log_info("repro %s: running %s on %s (affected: %s, fixed: %s)", o->repro, r.tests,
 		 label, r.affected, r.fixed ? r.fixed : "unknown");
-	rc = runner_run(&run, interrupted);
+	options_run_request(&run, &req);
+	rc = runner_run(&req, interrupted);
 	if (rc == 2 || rc == 130) {
 		log_error("repro %s: the run itself failed on %s: cannot tell", o->repro, label);
 		ret = rc;

@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "vm/preflight.h"
 #include "run/prepare.h"
+#include "vm/guest.h"
 #include "vm/qemu_cmd.h"
 #include "report/results_dir.h"
 #include "cli/shell_cmd.h"
@@ -56,42 +57,31 @@ static int run_foreground(struct strv *argv)
 
 int shell_run(const struct options *o)
 {
+	struct run_request req;
 	struct prepared p;
+	struct guest_shape guest;
 	struct workdir w = { 0 };
-	struct qemu_config q = { 0 };
+	struct qemu_config q;
 	struct strv argv = { 0 };
 	char run_id[64];
-	unsigned int i;
 	int ret = 2;
 
+	options_run_request(o, &req);
+	guest = req.guest;
 	results_dir_make_id(run_id, sizeof(run_id));
-	if (prepare_all(o, STAGES_RUN, &p) < 0 ||
-	    preflight_check(o, 1, preflight_tmp_dir(), NULL) < 0 ||
-	    workdir_create(&w, run_id, o->nr_nvdimms, o->nvdimm_size + NVDIMM_LABEL_SIZE) < 0)
+	if (prepare_all(&req, STAGES_RUN, &p) < 0 ||
+	    preflight_check(&guest, 1, preflight_tmp_dir(), NULL) < 0 ||
+	    guest_workdir_create(&guest, &w, run_id) < 0)
 		goto out;
-	q.qemu = "qemu-system-x86_64";
-	q.accel = o->accel == ACCEL_KVM ? ACCEL_KVM : ACCEL_TCG;
-	q.cpus = o->cpus;
-	q.mem_mb = o->mem_mb;
-	q.bios = path_is_file("/usr/share/qemu/qboot.rom") ? "/usr/share/qemu/qboot.rom" : NULL;
-	q.kernel = p.kernel.bzimage;
-	q.initrd = p.image.path;
-	q.append = "console=ttyS0 panic=-1 rdinit=/init daxtest.shell";
-	q.label_size = NVDIMM_LABEL_SIZE;
-	q.nodax_disk = w.nodax_path;
-	q.virtio_pmem.path = w.virtio_pmem_path;
-	q.virtio_pmem.size = VIRTIO_PMEM_SIZE;
-	q.nr_nvdimms = w.nr_nvdimms;
-	for (i = 0; i < w.nr_nvdimms; i++) {
-		q.nvdimms[i].path = w.nvdimm_paths[i];
-		q.nvdimms[i].size = o->nvdimm_size + NVDIMM_LABEL_SIZE;
-	}
+	guest.accel = guest_choose_accel(req.guest.accel, w.path, req.cache_dir);
+	guest_qemu_config(&guest, &w, p.kernel.bzimage, p.image.path,
+			  GUEST_CMDLINE " daxtest.shell", &q);
 	if (qemu_cmd_build(&q, &argv) < 0) {
 		log_error("invalid guest description");
 		goto out;
 	}
 	log_info("shell: tests are in /daxtest/tests; leave with Ctrl-A x (%s)",
-		 q.accel == ACCEL_KVM ? "kvm" : "tcg");
+		 accel_name(q.accel));
 	ret = run_foreground(&argv) == 0 ? 0 : 2;
 out:
 	strv_free(&argv);

@@ -11,10 +11,10 @@
 #include "parse/agent_stream.h"
 #include "lib/clock.h"
 #include "lib/fsutil.h"
-#include "vm/qemu_backend.h"
+#include "vm/backend.h"
+#include "vm/guest.h"
 #include "build/image_build.h"
 #include "run/lane.h"
-#include "vm/libvirt_backend.h"
 #include "lib/log.h"
 #include "run/verdict.h"
 
@@ -109,7 +109,7 @@ static unsigned int test_timeout(const struct lane *l, size_t idx)
 {
 	const struct run_state *s = l->run;
 
-	return s->o->timeout_s ? s->o->timeout_s : s->prep.catalog.tests[idx].timeout_s;
+	return s->req->timeout_s ? s->req->timeout_s : s->prep.catalog.tests[idx].timeout_s;
 }
 
 static const struct test_def *test_def(const struct lane *l, size_t idx)
@@ -282,7 +282,7 @@ static unsigned int watchdog_s(void *arg)
 	struct lane *l = arg;
 
 	if (!l->hello)
-		return l->run->o->boot_timeout_s;
+		return l->run->req->boot_timeout_s;
 	if (l->current >= 0)
 		return test_timeout(l, (size_t)l->current) + TEST_GRACE_S;
 	return BETWEEN_TESTS_WATCHDOG_S;
@@ -293,31 +293,6 @@ static long cut_at_ms(void *arg)
 	struct lane *l = arg;
 
 	return l->pc.cut_at_ms;
-}
-
-static void fill_qemu(struct lane *l, struct qemu_config *q, const char *cmdline)
-{
-	const struct options *o = l->run->o;
-	unsigned int i;
-
-	memset(q, 0, sizeof(*q));
-	q->qemu = "qemu-system-x86_64";
-	q->accel = o->accel;
-	q->cpus = o->cpus;
-	q->mem_mb = o->mem_mb;
-	q->bios = path_is_file("/usr/share/qemu/qboot.rom") ? "/usr/share/qemu/qboot.rom" : NULL;
-	q->kernel = l->run->prep.kernel.bzimage;
-	q->initrd = l->run->prep.image.path;
-	q->append = cmdline;
-	q->label_size = NVDIMM_LABEL_SIZE;
-	q->nodax_disk = l->work.nodax_path;
-	q->virtio_pmem.path = l->work.virtio_pmem_path;
-	q->virtio_pmem.size = VIRTIO_PMEM_SIZE;
-	q->nr_nvdimms = l->work.nr_nvdimms;
-	for (i = 0; i < l->work.nr_nvdimms; i++) {
-		q->nvdimms[i].path = l->work.nvdimm_paths[i];
-		q->nvdimms[i].size = o->nvdimm_size + NVDIMM_LABEL_SIZE;
-	}
 }
 
 static bool alone(const struct test_def *t)
@@ -405,7 +380,7 @@ static int test_crashed(struct lane *l, const struct session_result *s)
 	t->seconds = mono_s() - l->test_t0;
 	copy_console_findings(l, l->console_mark, t);
 	claim_console_findings(l, l->console_mark);
-	if (s->watchdog)
+	if (s->end == GUEST_WATCHDOG)
 		snprintf(msg, sizeof(msg), "the guest stopped responding (no output for %u s)",
 			 watchdog_s(l));
 	else
@@ -425,13 +400,34 @@ static void boot_failure(struct lane *l, const struct session_result *s,
 {
 	const char *cause = console_cause(l, console_mark_at_boot);
 
-	if (s->status != 0 && s->qemu_error && !s->watchdog)
-		snprintf(msg, len, "%sQEMU failed: %s", l->tag, s->qemu_error);
+	if (s->end == GUEST_EXITED && s->exit_status != 0 && s->error)
+		snprintf(msg, len, "%sQEMU failed: %s", l->tag, s->error);
 	else if (cause)
 		snprintf(msg, len, "%sthe kernel did not boot: %s", l->tag, cause);
 	else
 		snprintf(msg, len, "%sthe guest never reached the agent%s (see %s)", l->tag,
-			 s->watchdog ? " within the boot timeout" : "", l->console_log);
+			 s->end == GUEST_WATCHDOG ? " within the boot timeout" : "",
+			 l->console_log);
+}
+
+/* The guest ended in a way that stops the run: not the guest's doing
+ * (QEMU killed from outside, or daxtest lost the guest's streams). The
+ * running test, if any, says so too. */
+static int session_lost(struct lane *l, const struct session_result *s)
+{
+	char msg[600];
+
+	if (s->end == GUEST_KILLED)
+		snprintf(msg, sizeof(msg), "%sQEMU was killed by signal %d (SIG%s) from outside daxtest%s%s",
+			 l->tag, s->signal, sigabbrev_np(s->signal) ? sigabbrev_np(s->signal) : "?",
+			 s->error ? ": " : "", s->error ? s->error : "");
+	else
+		snprintf(msg, sizeof(msg), "%sdaxtest lost the guest: %s", l->tag,
+			 s->error ? s->error : guest_end_name(s->end));
+	if (l->current >= 0)
+		test_set_reason(current_test(l), "%s", msg);
+	run_state_fail(l->run, msg);
+	return -1;
 }
 
 /* After a session: decide whether to go on in a fresh guest. Returns 1
@@ -441,21 +437,28 @@ static int after_session(struct lane *l, const struct session_result *s,
 {
 	char msg[600];
 
-	if (!s->started) {
+	switch (s->end) {
+	case GUEST_NOT_STARTED:
 		run_state_fail(l->run, "QEMU could not be started (see the message above)");
 		return -1;
-	}
-	if (s->interrupted) {
+	case GUEST_INTERRUPTED:
 		run_state_fail(l->run, "interrupted");
 		if (l->current >= 0)
 			test_set_reason(current_test(l), "%s", "interrupted");
 		return -1;
-	}
-	if (s->power_cut && l->current >= 0) {
+	case GUEST_IO_ERROR:
+		return session_lost(l, s);
+	case GUEST_POWER_CUT:
+		if (l->current < 0)
+			break;
 		/* The tests before it in this guest have ended. */
 		l->first = (size_t)l->current;
 		after_power_cut(l);
 		return 1;
+	case GUEST_EXITED:
+	case GUEST_WATCHDOG:
+	case GUEST_KILLED:
+		break;
 	}
 	if (l->bye && l->current < 0 && l->first + l->ended == l->end)
 		return 0;
@@ -476,16 +479,10 @@ static int after_session(struct lane *l, const struct session_result *s,
 		run_state_fail(l->run, msg);
 		return -1;
 	}
-	if (s->status > 128 && !s->watchdog) {
-		/* Not by daxtest (a watchdog, a power cut or Ctrl-C say so),
-		 * and not the guest (a panic makes QEMU exit): the host. */
-		snprintf(msg, sizeof(msg), "%sQEMU was killed by signal %d (%s) from outside daxtest",
-			 l->tag, s->status - 128, strsignal(s->status - 128));
-		if (l->current >= 0)
-			test_set_reason(current_test(l), "%s", msg);
-		run_state_fail(l->run, msg);
-		return -1;
-	}
+	/* Not by daxtest (its watchdog, power cuts and interrupts say so),
+	 * and not the guest (a panic makes QEMU exit): the host. */
+	if (s->end == GUEST_KILLED)
+		return session_lost(l, s);
 	if (l->current >= 0)
 		return test_crashed(l, s);
 	if (l->ended) {
@@ -509,7 +506,7 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	struct session_result s;
 	size_t mark = l->console.nr_findings;
 	struct session_opts so = {
-		.qemu = &q, .work_dir = l->work.path,
+		.qemu = &q, .uri = l->uri, .work_dir = l->work.path,
 		.console_log = l->console_log, .qemu_log = l->qemu_log,
 		.plan = &plan, .watchdog_s = watchdog_s, .cut_at_ms = cut_at_ms,
 		.on_event = on_event,
@@ -523,7 +520,8 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 		run_state_fail(l->run, "out of memory");
 		return -1;
 	}
-	fill_qemu(l, &q, cmdline);
+	guest_qemu_config(&l->run->guest, &l->work, l->run->prep.kernel.bzimage,
+			  l->run->prep.image.path, cmdline, &q);
 	l->hello = l->bye = false;
 	l->ended = 0;
 	l->current = -1;
@@ -533,10 +531,7 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	if (fresh)
 		log_info("%sbooting a fresh guest for %zu of the remaining %zu tests", l->tag,
 			 plan.nr_tests, l->end - l->first);
-	if (l->uri)
-		libvirt_session_run(&so, l->uri, &s);
-	else
-		guest_session_run(&so, &s);
+	guest_backend(l->run->req->backend)->run(&so, &s);
 	console_watch_flush(&l->console);
 	run_state_qemu_rss(l->run, s.max_rss_kb);
 	next = after_session(l, &s, mark);
@@ -562,7 +557,7 @@ static int run_shard(struct lane *l, const struct shard *sh, const char *cmdline
 void *lane_run(void *arg)
 {
 	struct lane *l = arg;
-	const char *cmdline = "console=ttyS0 panic=-1 rdinit=/init";
+	const char *cmdline = GUEST_CMDLINE;
 	const struct shard *sh;
 
 	while ((sh = run_state_next_shard(l->run))) {
@@ -577,7 +572,7 @@ void *lane_run(void *arg)
 int lane_init(struct lane *l, struct run_state *run, unsigned int id, unsigned int lanes,
 	      const char *run_id)
 {
-	const struct options *o = run->o;
+	const struct run_request *req = run->req;
 	char work_id[96];
 
 	memset(l, 0, sizeof(*l));
@@ -588,8 +583,8 @@ int lane_init(struct lane *l, struct run_state *run, unsigned int id, unsigned i
 	if (lanes > 1)
 		snprintf(l->tag, sizeof(l->tag), "guest %u: ", id);
 	/* The libvirt hosts (--connect) take the lanes in turn. */
-	if (o->backend == BACKEND_LIBVIRT)
-		l->uri = o->connect[(id - 1) % o->nr_connect];
+	if (req->backend == BACKEND_LIBVIRT)
+		l->uri = req->connect[(id - 1) % req->nr_connect];
 	snprintf(work_id, sizeof(work_id), lanes > 1 ? "%s-%u" : "%s", run_id, id);
 	if (lanes > 1) {
 		l->console_log = str_printf("%s/console-%u.log", run->out.path, id);
@@ -603,8 +598,7 @@ int lane_init(struct lane *l, struct run_state *run, unsigned int id, unsigned i
 		log_error("out of memory");
 		return -1;
 	}
-	return workdir_create(&l->work, work_id, o->nr_nvdimms,
-			      o->nvdimm_size + NVDIMM_LABEL_SIZE);
+	return guest_workdir_create(&run->guest, &l->work, work_id);
 }
 
 void lane_report_findings(struct lane *l, struct run_report *report)

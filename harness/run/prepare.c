@@ -14,47 +14,34 @@
 
 /* Every host program and file the stages need, checked before the first
  * of them starts: one line naming all that is missing. */
-static int check_host(const struct options *o, unsigned int stages)
+static int check_host(const struct run_request *req, unsigned int stages)
 {
 	struct host_missing m = { 0 };
 	int ret = host_tools_missing(stages, &m);
 
 	if (!ret && (stages & STAGE_IMAGE))
-		ret = image_recipe_missing(o->project_dir, &m);
+		ret = image_recipe_missing(req->project_dir, &m);
 	if (!ret)
 		ret = host_missing_report(&m);
 	host_missing_free(&m);
 	return ret;
 }
 
-static int build_kernel(const struct options *o, struct prepared *p)
+static int build_kernel(const struct run_request *req, struct prepared *p)
 {
-	struct kernel_build_opts kb = {
-		.project_dir = o->project_dir,
-		.cache_dir = o->cache_dir,
-		.ksrc = o->ksrc,
-		.kernel = o->kernel,
-		.base_series = o->base_series,
-		.series = o->series,
-		.nr_series = o->nr_series,
-		.configs = o->configs,
-		.nr_configs = o->nr_configs,
-		.jobs = o->build_jobs,
-		.rebuild = o->rebuild,
-	};
 	double t0 = mono_s();
 	int ret;
 
-	ret = kernel_build(&kb, &p->kernel);
+	ret = kernel_build(&req->kernel, &p->kernel);
 	p->kernel_s = mono_s() - t0;
 	return ret;
 }
 
-int prepare_kernel(const struct options *o, struct prepared *p)
+int prepare_kernel(const struct run_request *req, struct prepared *p)
 {
-	if (check_host(o, STAGES_KERNEL) < 0)
+	if (check_host(req, STAGES_KERNEL) < 0)
 		return -1;
-	return build_kernel(o, p);
+	return build_kernel(req, p);
 }
 
 /* Every selected program must have been built. */
@@ -78,58 +65,60 @@ static int check_programs(const struct prepared *p)
 
 /* A map=dev cell needs the second NVDIMM (the agent puts map=mem on the
  * first region and map=dev on the next). */
-static bool check_cells(const struct options *o, const struct strv *cells)
+static bool check_cells(const struct run_request *req, const struct strv *cells)
 {
 	size_t i;
 
 	for (i = 0; i < cells->n; i++) {
-		if (!strcmp(cells->v[i], "map=dev") && o->nr_nvdimms < 2) {
+		if (!strcmp(cells->v[i], "map=dev") && req->guest.nr_nvdimms < 2) {
 			log_error("matrix '%s' has a map=dev cell, which needs --nvdimms 2 or more",
-				  o->matrix);
+				  req->matrix);
 			return false;
 		}
 	}
 	return true;
 }
 
-int prepare_all(const struct options *o, unsigned int stages, struct prepared *p)
+int prepare_all(const struct run_request *req, unsigned int stages, struct prepared *p)
 {
 	struct image_opts io = { 0 };
 	double t0;
 
 	memset(p, 0, sizeof(*p));
-	if (check_host(o, stages | STAGES_IMAGE) < 0)
+	if (check_host(req, stages | STAGES_IMAGE) < 0)
 		return -1;
-	if (test_catalog_load(&p->catalog, o->project_dir) < 0 ||
-	    test_catalog_filter(&p->catalog, o->tests) < 0 ||
-	    matrix_load(o->project_dir, o->matrix, &p->matrix) < 0)
+	/* The plan comes from the sources alone: a malformed test fails
+	 * here, in a second, not after a kernel build. */
+	if (test_catalog_load(&p->catalog, req->project_dir) < 0 ||
+	    test_catalog_filter(&p->catalog, req->tests) < 0 ||
+	    matrix_load(req->project_dir, req->matrix, &p->matrix) < 0)
 		return -1;
-	if (!check_cells(o, &p->matrix.cells))
+	if (!check_cells(req, &p->matrix.cells))
 		return -1;
-	p->agent = path_join(o->project_dir, "build/guest/daxtest-agent");
+	if (test_catalog_expand(&p->catalog, req->project_dir, &p->matrix, req->iterations) < 0)
+		return -1;
+	p->agent = path_join(req->project_dir, "build/guest/daxtest-agent");
 	if (!p->agent)
 		return -1;
 	if (!path_is_executable(p->agent)) {
 		log_error("the guest agent %s is missing (run 'make')", p->agent);
 		return -1;
 	}
-	if (build_kernel(o, p) < 0)
+	if (build_kernel(req, p) < 0)
 		return -1;
 	t0 = mono_s();
-	p->tests_dir = str_printf("%s/tests/%.16s", o->cache_dir, p->kernel.key);
+	p->tests_dir = str_printf("%s/tests/%.16s", req->cache_dir, p->kernel.key);
 	if (!p->tests_dir ||
-	    test_catalog_build(o->project_dir, &p->kernel, p->tests_dir) < 0 ||
+	    test_catalog_build(req->project_dir, &p->kernel, p->tests_dir) < 0 ||
 	    check_programs(p) < 0)
 		return -1;
-	if (test_catalog_expand(&p->catalog, o->project_dir, &p->matrix, o->iterations) < 0)
-		return -1;
 	p->tests_s = mono_s() - t0;
-	io.project_dir = o->project_dir;
-	io.cache_dir = o->cache_dir;
+	io.project_dir = req->project_dir;
+	io.cache_dir = req->cache_dir;
 	io.agent = p->agent;
 	io.tests_dir = p->tests_dir;
 	io.kernel = &p->kernel;
-	io.rebuild = o->rebuild;
+	io.rebuild = req->kernel.rebuild;
 	t0 = mono_s();
 	if (image_build(&io, &p->image) < 0)
 		return -1;

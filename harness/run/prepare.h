@@ -8,7 +8,7 @@
 
 #include "build/image_build.h"
 #include "build/kernel_build.h"
-#include "cli/options.h"
+#include "run/run_request.h"
 #include "plan/matrix.h"
 #include "plan/catalog.h"
 
@@ -27,14 +27,14 @@ struct prepared {
  * every program the kernel stages run (host_tools.h). 0, or -1 after
  * logging.
  */
-int prepare_kernel(const struct options *o, struct prepared *p);
+int prepare_kernel(const struct run_request *req, struct prepared *p);
 /*
  * Kernel, selected tests, image. Checks first that the host has every
  * program and file those stages and the ones in stages (a host_stage
  * mask: STAGE_GUEST for a run) need, so nothing is missed after a long
  * build. 0, or -1 after logging.
  */
-int prepare_all(const struct options *o, unsigned int stages, struct prepared *p);
+int prepare_all(const struct run_request *req, unsigned int stages, struct prepared *p);
 void prepared_free(struct prepared *p);
 
 #endif /* DAXTEST_PREPARE_H */

@@ -45,25 +45,6 @@ static int init_report(struct run_state *s, const char *run_id)
 	return 0;
 }
 
-static void choose_accel(struct run_state *s, const char *work_dir)
-{
-	const char *why = NULL;
-	struct options *o = (struct options *)s->o;
-
-	if (o->accel == ACCEL_TCG)
-		return;
-	if (accel_probe_cached("qemu-system-x86_64", work_dir, s->o->cache_dir,
-			       &why) == ACCEL_KVM) {
-		o->accel = ACCEL_KVM;
-		return;
-	}
-	if (o->accel == ACCEL_KVM)
-		log_info("KVM was asked for but %s; using TCG", why);
-	else
-		log_info("KVM unavailable (%s): using TCG (software emulation)", why);
-	o->accel = ACCEL_TCG;
-}
-
 static int exit_status(const struct run_state *s)
 {
 	size_t i;
@@ -85,8 +66,8 @@ static void choose_seed(struct run_state *s)
 {
 	size_t i;
 
-	s->seed = s->o->seed;
-	if (!s->o->seed_given)
+	s->seed = s->req->seed;
+	if (!s->req->seed_given)
 		s->seed = ((unsigned long long)time(NULL) << 20) ^ (unsigned long long)getpid() ^
 			  (unsigned long long)mono_ms();
 	for (i = 0; i < s->prep.catalog.nr; i++) {
@@ -102,7 +83,7 @@ static void choose_seed(struct run_state *s)
 static unsigned int count_lanes(const struct run_state *s)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned int n = s->o->jobs ? s->o->jobs : (cores > 0 ? (unsigned int)cores : 1);
+	unsigned int n = s->req->jobs ? s->req->jobs : (cores > 0 ? (unsigned int)cores : 1);
 
 	if (n > MAX_LANES)
 		n = MAX_LANES;
@@ -110,15 +91,15 @@ static unsigned int count_lanes(const struct run_state *s)
 }
 
 /* Without --cpus, the host's cores are split between the guests. */
-static void size_guests(struct options *o, unsigned int lanes)
+static void size_guests(struct run_state *s, unsigned int lanes)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int cpus;
 
-	if (o->cpus_given || lanes <= 1 || cores <= 0)
+	if (s->req->cpus_given || lanes <= 1 || cores <= 0)
 		return;
-	o->cpus = (unsigned int)cores / lanes ? (unsigned int)cores / lanes : 1;
-	if (o->cpus > 2)
-		o->cpus = 2;
+	cpus = (unsigned int)cores / lanes ? (unsigned int)cores / lanes : 1;
+	s->guest.cpus = cpus > 2 ? 2 : cpus;
 }
 
 static void hide_progress(void *arg)
@@ -196,9 +177,9 @@ static int add_fixes(struct run_state *s)
 	return 0;
 }
 
-int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
+int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted)
 {
-	struct run_state s = { .o = o, .interrupted = interrupted };
+	struct run_state s = { .req = req, .guest = req->guest, .interrupted = interrupted };
 	struct lane *lanes = NULL;
 	unsigned int nr_lanes = 0, want, i;
 	double t0 = mono_s();
@@ -208,9 +189,9 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	pthread_mutex_init(&s.lock, NULL);
 	results_dir_make_id(run_id, sizeof(run_id));
 	/* A libvirt daemon starts QEMU itself, maybe on another host. */
-	if (prepare_all(o, o->backend == BACKEND_QEMU ? STAGES_RUN : STAGES_IMAGE,
+	if (prepare_all(req, req->backend == BACKEND_QEMU ? STAGES_RUN : STAGES_IMAGE,
 			&s.prep) < 0 || init_report(&s, run_id) < 0 ||
-	    known_load(&s.known, o->project_dir, s.prep.kernel.release) < 0)
+	    known_load(&s.known, req->project_dir, s.prep.kernel.release) < 0)
 		goto out;
 	if (add_fixes(&s) < 0)
 		goto out;
@@ -221,13 +202,13 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 		goto out;
 	if (want > s.nr_shards)
 		want = s.nr_shards ? (unsigned int)s.nr_shards : 1;
-	size_guests((struct options *)o, want);
+	size_guests(&s, want);
 	if (read_file("/proc/meminfo", &meminfo, NULL) != 0)
 		meminfo = NULL;
-	if (preflight_check(o, want, preflight_tmp_dir(), meminfo) < 0)
+	if (preflight_check(&s.guest, want, preflight_tmp_dir(), meminfo) < 0)
 		goto out;
 	lanes = calloc(want, sizeof(*lanes));
-	if (!lanes || results_dir_create(&s.out, o->results_root, run_id) < 0)
+	if (!lanes || results_dir_create(&s.out, req->results_root, run_id) < 0)
 		goto out;
 	for (nr_lanes = 0; nr_lanes < want; nr_lanes++) {
 		if (lane_init(&lanes[nr_lanes], &s, nr_lanes + 1, want, run_id) < 0) {
@@ -235,12 +216,12 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 			goto out;
 		}
 	}
-	choose_accel(&s, lanes[0].work.path);
-	s.report.accel = strdup(accel_name(o->accel));
+	s.guest.accel = guest_choose_accel(req->guest.accel, lanes[0].work.path, req->cache_dir);
+	s.report.accel = strdup(accel_name(s.guest.accel));
 	s.report.guests = nr_lanes;
 	if (want > 1)
 		log_info("%u guests in parallel (-j %u), %u CPUs each, %zu shards", want, want,
-			 o->cpus, s.nr_shards);
+			 s.guest.cpus, s.nr_shards);
 	printf("KTAP version 1\n1..%zu\n", s.report.nr_tests);
 	fflush(stdout);
 	progress_init(&s.progress, stderr, isatty(STDERR_FILENO), s.report.nr_tests);
@@ -251,7 +232,7 @@ int runner_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	ret = exit_status(&s);
 out:
 	for (i = 0; i < nr_lanes; i++)
-		lane_free(&lanes[i], o->keep_work);
+		lane_free(&lanes[i], req->keep_work);
 	free(lanes);
 	results_dir_free(&s.out);
 	run_report_free(&s.report);

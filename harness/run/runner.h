@@ -9,10 +9,10 @@
 
 #include <signal.h>
 
-#include "cli/options.h"
+#include "run/run_request.h"
 
 /* Exit status: 0 passed, 1 a test failed or the kernel warned, 2 the
  * run failed, 130 interrupted. */
-int runner_run(const struct options *o, volatile sig_atomic_t *interrupted);
+int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted);
 
 #endif /* DAXTEST_RUNNER_H */

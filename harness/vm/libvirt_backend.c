@@ -25,6 +25,7 @@
 
 #include "lib/clock.h"
 #include "lib/fsutil.h"
+#include "vm/backend.h"
 #include "vm/libvirt_backend.h"
 #include "vm/libvirt_xml.h"
 #include "lib/log.h"
@@ -281,8 +282,9 @@ static bool drain_all(struct lv *l)
 	return got;
 }
 
-/* The plan goes out as the guest takes it. -1 when the channel failed. */
-static int send_plan(struct lv *l)
+/* The plan goes out as the guest takes it. -1 when the channel failed
+ * (r says so). */
+static int send_plan(struct lv *l, struct session_result *r)
 {
 	while (l->plan_sent < l->plan_len) {
 		int n = virStreamSend(l->channel, l->plan + l->plan_sent,
@@ -291,7 +293,9 @@ static int send_plan(struct lv *l)
 		if (n == -2)
 			return 0;
 		if (n <= 0) {
-			log_error("libvirt: cannot send the test plan to %s: %s", l->name, lv_error());
+			session_result_set(r, GUEST_IO_ERROR,
+					   "libvirt: cannot send the test plan to %s: %s",
+					   l->name, lv_error());
 			return -1;
 		}
 		l->plan_sent += n;
@@ -305,7 +309,7 @@ static bool stopped(const struct lv *l)
 }
 
 /* 0 when the domain stopped by itself, -1 when it is to be destroyed
- * (r says why, or a stream failed). */
+ * (r->end says why). */
 static int pump_until_stopped(struct lv *l, struct session_result *r)
 {
 	for (;;) {
@@ -313,7 +317,7 @@ static int pump_until_stopped(struct lv *l, struct session_result *r)
 
 		if (session_io_check(&l->io, r, &wait_ms))
 			return -1;
-		if (send_plan(l) < 0)
+		if (send_plan(l, r) < 0)
 			return -1;
 		if (drain_all(l))
 			continue;
@@ -336,20 +340,24 @@ static void drain_after_stop(struct lv *l)
 		  mono_ms() - end + EOF_GRACE_MS);
 }
 
+/* The daemon's word on how the domain stopped. */
 static void stop_status(struct lv *l, struct session_result *r)
 {
 	int detail = atomic_load(&l->ev->detail);
 
 	if (!atomic_load(&l->ev->stopped) || detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN) {
-		r->status = 0;
+		r->end = GUEST_EXITED;
 		return;
 	}
-	r->status = 1;
-	r->qemu_error = str_printf("libvirt stopped domain %s: %s", l->name,
-				   detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED ? "the guest crashed" :
-				   detail == VIR_DOMAIN_EVENT_STOPPED_FAILED ? "QEMU failed" :
-				   detail == VIR_DOMAIN_EVENT_STOPPED_DESTROYED ? "destroyed by someone else" :
-				   "stopped");
+	if (detail == VIR_DOMAIN_EVENT_STOPPED_DESTROYED) {
+		session_result_set(r, GUEST_KILLED, "libvirt: domain %s was destroyed by someone else",
+				   l->name);
+		return;
+	}
+	r->exit_status = 1;
+	session_result_set(r, GUEST_EXITED, "libvirt stopped domain %s: %s", l->name,
+			   detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED ? "the guest crashed" :
+			   detail == VIR_DOMAIN_EVENT_STOPPED_FAILED ? "QEMU failed" : "stopped");
 }
 
 /* No shutdown: QEMU is killed (SIGTERM, then SIGKILL), the guest's
@@ -395,6 +403,8 @@ static char *domain_name(const char *work_dir)
 	return strncmp(base, "daxtest-", 8) ? str_printf("daxtest-%s", base) : strdup(base);
 }
 
+/* 0 when the domain runs; -1 with r->end GUEST_NOT_STARTED (nothing
+ * ran) or GUEST_IO_ERROR (it started, then daxtest lost it). */
 static int lv_open(struct lv *l, struct session_result *r)
 {
 	if (pthread_once(&event_loop_once, event_loop_start) != 0 || event_loop_err) {
@@ -415,37 +425,39 @@ static int lv_open(struct lv *l, struct session_result *r)
 	}
 	if (start_domain(l) < 0)
 		return -1;
-	r->started = true;
-	if (watch_lifecycle(l) < 0 || open_streams(l) < 0)
+	if (watch_lifecycle(l) < 0 || open_streams(l) < 0) {
+		session_result_set(r, GUEST_IO_ERROR, "libvirt: cannot follow domain %s", l->name);
 		return -1;
+	}
 	if (virDomainResume(l->dom) < 0) {
-		log_error("libvirt: cannot resume domain %s: %s", l->name, lv_error());
+		session_result_set(r, GUEST_IO_ERROR, "libvirt: cannot resume domain %s: %s",
+				   l->name, lv_error());
 		return -1;
 	}
 	return 0;
 }
 
-int libvirt_session_run(const struct session_opts *o, const char *uri,
-			struct session_result *r)
+static void libvirt_backend_run(const struct session_opts *o, struct session_result *r)
 {
-	struct lv l = { .o = o, .uri = uri ? uri : LIBVIRT_DEFAULT_URI, .callback = -1,
+	struct lv l = { .o = o, .uri = o->uri ? o->uri : LIBVIRT_DEFAULT_URI, .callback = -1,
 			.io = { .console_log = -1 } };
-	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
-	r->status = -1;
+	r->end = GUEST_NOT_STARTED;
 	if (lv_open(&l, r) < 0)
 		goto out;
 	if (pump_until_stopped(&l, r) < 0) {
 		destroy(&l);
-		r->status = 128 + 9;
 		goto out;
 	}
 	drain_after_stop(&l);
 	session_io_finish(&l.io);
 	stop_status(&l, r);
-	ret = 0;
 out:
 	lv_close(&l);
-	return ret;
 }
+
+const struct guest_backend libvirt_backend = {
+	.name = "libvirt",
+	.run = libvirt_backend_run,
+};

@@ -19,9 +19,9 @@ const char *preflight_tmp_dir(void)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
-unsigned long long preflight_guest_disk(const struct options *o)
+unsigned long long preflight_guest_disk(const struct guest_shape *g)
 {
-	return (o->nvdimm_size + NVDIMM_LABEL_SIZE) * o->nr_nvdimms + NODAX_DISK_SIZE +
+	return (g->nvdimm_size + NVDIMM_LABEL_SIZE) * g->nr_nvdimms + NODAX_DISK_SIZE +
 	       VIRTIO_PMEM_SIZE;
 }
 
@@ -36,11 +36,11 @@ static long mem_available_mib(const char *meminfo)
 	return (long)(kib >> 10);
 }
 
-int preflight_check(const struct options *o, unsigned int lanes, const char *tmp_dir,
+int preflight_check(const struct guest_shape *g, unsigned int lanes, const char *tmp_dir,
 		    const char *meminfo)
 {
-	unsigned long long need = preflight_guest_disk(o) * lanes, avail;
-	unsigned long need_mib = (unsigned long)(o->mem_mb + QEMU_OVERHEAD_MIB) * lanes;
+	unsigned long long need = preflight_guest_disk(g) * lanes, avail;
+	unsigned long need_mib = (unsigned long)(g->mem_mb + QEMU_OVERHEAD_MIB) * lanes;
 	long have_mib = mem_available_mib(meminfo);
 	struct statvfs sv;
 
@@ -55,7 +55,7 @@ int preflight_check(const struct options *o, unsigned int lanes, const char *tmp
 	}
 	if (have_mib >= 0 && (unsigned long)have_mib < need_mib) {
 		log_error("the host has %ld MiB of memory available, %u guest(s) of --mem %u MiB need %lu MiB with QEMU's own (use --mem or -j)",
-			  have_mib, lanes, o->mem_mb, need_mib);
+			  have_mib, lanes, g->mem_mb, need_mib);
 		return -1;
 	}
 	return 0;

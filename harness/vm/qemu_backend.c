@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
+#include "vm/backend.h"
 #include "vm/qemu_backend.h"
 #include "lib/host_tools.h"
 #include "lib/log.h"
@@ -23,12 +24,19 @@
 #include "vm/session_io.h"
 #include "lib/strv.h"
 
-/* Room for a plan of ~4000 tests; the pipe would block beyond it. */
+/* The plan goes out as QEMU reads it; a bigger pipe just means fewer
+ * wake-ups. */
 #define PLAN_PIPE_SIZE (1 << 20)
 
 struct pipes {
 	char *console_base, *result_base;
 	int console_out, console_in, result_out, result_in;
+};
+
+/* The test plan, sent from the event loop as the pipe takes it. */
+struct plan_out {
+	char *text;
+	size_t len, sent;
 };
 
 static int make_fifo(const char *base, const char *suffix, int flags)
@@ -57,14 +65,13 @@ static int pipes_open(struct pipes *p, const char *work_dir)
 		return -1;
 	p->console_in = make_fifo(p->console_base, ".in", O_RDWR);
 	p->console_out = make_fifo(p->console_base, ".out", O_RDWR | O_NONBLOCK);
-	p->result_in = make_fifo(p->result_base, ".in", O_RDWR);
+	p->result_in = make_fifo(p->result_base, ".in", O_RDWR | O_NONBLOCK);
 	p->result_out = make_fifo(p->result_base, ".out", O_RDWR | O_NONBLOCK);
 	if (p->console_in < 0 || p->console_out < 0 || p->result_in < 0 ||
 	    p->result_out < 0) {
 		log_error("cannot create the guest's FIFOs in %s: %s", work_dir, strerror(errno));
 		return -1;
 	}
-	/* The plan is written before QEMU reads it: leave it room. */
 	if (fcntl(p->result_in, F_SETPIPE_SZ, PLAN_PIPE_SIZE) < 0)
 		log_debug("cannot grow the plan FIFO: %s", strerror(errno));
 	return 0;
@@ -169,24 +176,49 @@ static char *last_line_of(const char *path)
 	return line ? str_rstrip(line) : NULL;
 }
 
-/* Returns when QEMU exited (0), the watchdog fired, the power is to be
- * cut or the user interrupted (-1, with r set). */
-static int pump_until_exit(struct session_io *io, struct pipes *p, int pidfd,
-			   struct session_result *r)
+/* Writes what the plan FIFO takes now. 0, or -1 with r set. */
+static int send_plan(struct plan_out *plan, int fd, struct session_result *r)
+{
+	while (plan->sent < plan->len) {
+		ssize_t n = write(fd, plan->text + plan->sent, plan->len - plan->sent);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n <= 0) {
+			session_result_set(r, GUEST_IO_ERROR, "cannot send the test plan: %s",
+					   strerror(errno));
+			return -1;
+		}
+		plan->sent += (size_t)n;
+	}
+	return 0;
+}
+
+/* Returns when QEMU exited (0), or when it must be stopped (-1, r->end
+ * says why: the watchdog, a power cut, an interrupt or an I/O error of
+ * daxtest's own). */
+static int pump_until_exit(struct session_io *io, struct pipes *p, struct plan_out *plan,
+			   int pidfd, struct session_result *r)
 {
 	for (;;) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 			{ .fd = p->console_out, .events = POLLIN },
 			{ .fd = p->result_out, .events = POLLIN },
 			{ .fd = pidfd, .events = POLLIN },
+			{ .fd = p->result_in, .events = POLLOUT },
 		};
+		nfds_t nfds = plan->sent < plan->len ? 4 : 3;
 		int wait_ms, n;
 
 		if (session_io_check(io, r, &wait_ms))
 			return -1;
-		n = poll(pfd, 3, wait_ms);
-		if (n < 0 && errno != EINTR)
+		if (send_plan(plan, p->result_in, r) < 0)
 			return -1;
+		n = poll(pfd, nfds, wait_ms);
+		if (n < 0 && errno != EINTR) {
+			session_result_set(r, GUEST_IO_ERROR, "poll: %s", strerror(errno));
+			return -1;
+		}
 		if (n <= 0)
 			continue;
 		drain(p->console_out, io, true);
@@ -196,32 +228,43 @@ static int pump_until_exit(struct session_io *io, struct pipes *p, int pidfd,
 	}
 }
 
-/* QEMU's exit status (128 + signal when killed); its peak RSS into
- * *max_rss_kb when not NULL. */
-static int reap(pid_t pid, long *max_rss_kb)
+/* Waits for QEMU; its end (exited or killed) into r unless daxtest
+ * already said why it stopped it, its peak RSS into r->max_rss_kb. */
+static void reap(pid_t pid, struct session_result *r)
 {
 	struct rusage ru;
 	int status;
 
-	while (wait4(pid, &status, 0, &ru) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (max_rss_kb)
-		*max_rss_kb = ru.ru_maxrss;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	while (wait4(pid, &status, 0, &ru) < 0) {
+		if (errno != EINTR) {
+			session_result_set(r, GUEST_IO_ERROR, "wait4: %s", strerror(errno));
+			return;
+		}
+	}
+	r->max_rss_kb = ru.ru_maxrss;
+	if (r->end != GUEST_NOT_STARTED)
+		return;
+	if (WIFEXITED(status)) {
+		r->end = GUEST_EXITED;
+		r->exit_status = WEXITSTATUS(status);
+	} else {
+		r->end = GUEST_KILLED;
+		r->signal = WTERMSIG(status);
+	}
 }
 
-int guest_session_run(const struct session_opts *o, struct session_result *r)
+static void qemu_backend_run(const struct session_opts *o, struct session_result *r)
 {
 	struct session_io io = { .console_log = -1 };
+	struct plan_out plan = { 0 };
 	struct pipes p;
 	struct strv argv = { 0 };
 	char *qmp = NULL, *cmdline = NULL;
 	pid_t pid = -1;
-	int ret = -1, exited, pidfd = -1;
+	int pidfd = -1, err;
 
 	memset(r, 0, sizeof(*r));
-	r->status = -1;
+	r->end = GUEST_NOT_STARTED;
 	if (pipes_open(&p, o->work_dir) < 0)
 		goto out;
 	qmp = path_join(o->work_dir, "qmp.sock");
@@ -236,8 +279,9 @@ int guest_session_run(const struct session_opts *o, struct session_result *r)
 	}
 	cmdline = strv_join(&argv);
 	log_debug("qemu: %s", cmdline ? cmdline : "?");
-	if (agent_plan_write(p.result_in, o->plan) < 0) {
-		log_error("cannot write the test plan for the guest");
+	err = agent_plan_text(o->plan, &plan.text, &plan.len);
+	if (err < 0) {
+		log_error("cannot write the test plan for the guest: %s", strerror(-err));
 		goto out;
 	}
 	if (session_io_open(&io, o) < 0)
@@ -245,32 +289,25 @@ int guest_session_run(const struct session_opts *o, struct session_result *r)
 	pid = spawn_qemu(&argv, o->qemu_log);
 	if (pid < 0)
 		goto out;
-	r->started = true;
 	pidfd = pidfd_open_compat(pid);
 	if (pidfd < 0) {
-		log_error("pidfd_open: %s", strerror(errno));
+		session_result_set(r, GUEST_IO_ERROR, "pidfd_open: %s", strerror(errno));
 		goto out;
 	}
-	exited = pump_until_exit(&io, &p, pidfd, r);
-	if (exited < 0) {
-		kill(pid, SIGKILL);
-		r->status = reap(pid, &r->max_rss_kb);
-		pid = -1;
+	if (pump_until_exit(&io, &p, &plan, pidfd, r) < 0)
 		goto out;
-	}
-	r->status = reap(pid, &r->max_rss_kb);
+	reap(pid, r);
 	pid = -1;
 	/* What the guest wrote before QEMU exited is still in the FIFOs. */
 	drain(p.console_out, &io, true);
 	drain(p.result_out, &io, false);
 	session_io_finish(&io);
-	if (r->status != 0)
-		r->qemu_error = last_line_of(o->qemu_log);
-	ret = 0;
+	if (r->end == GUEST_EXITED && r->exit_status != 0)
+		r->error = last_line_of(o->qemu_log);
 out:
 	if (pid > 0) {
 		kill(pid, SIGKILL);
-		reap(pid, NULL);
+		reap(pid, r);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
@@ -279,14 +316,13 @@ out:
 	if (qmp)
 		unlink(qmp);
 	o->qemu->console_pipe = o->qemu->result_pipe = o->qemu->qmp_socket = NULL;
+	free(plan.text);
 	free(qmp);
 	free(cmdline);
 	strv_free(&argv);
-	return ret;
 }
 
-void session_result_free(struct session_result *r)
-{
-	free(r->qemu_error);
-	r->qemu_error = NULL;
-}
+const struct guest_backend qemu_backend = {
+	.name = "qemu",
+	.run = qemu_backend_run,
+};

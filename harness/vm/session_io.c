@@ -76,15 +76,15 @@ int session_io_check(struct session_io *io, struct session_result *r, int *wait_
 	long cut = o->cut_at_ms ? o->cut_at_ms(o->arg) : 0;
 
 	if (*o->interrupted) {
-		r->interrupted = true;
+		session_result_set(r, GUEST_INTERRUPTED, NULL);
 		return 1;
 	}
 	if (cut && cut <= now) {
-		r->power_cut = true;
+		session_result_set(r, GUEST_POWER_CUT, NULL);
 		return 1;
 	}
 	if (left <= 0) {
-		r->watchdog = true;
+		session_result_set(r, GUEST_WATCHDOG, NULL);
 		return 1;
 	}
 	if (cut && cut - now < left)

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "vm/qemu_backend.h"
+#include "vm/backend.h"
 
 #define SESSION_LINE_BUF 8192
 
@@ -32,9 +32,9 @@ struct session_io {
 int session_io_open(struct session_io *io, const struct session_opts *o);
 void session_io_console(struct session_io *io, const char *buf, size_t n);
 void session_io_result(struct session_io *io, const char *buf, size_t n);
-/* 1 when the guest must be stopped now (r->watchdog, ->power_cut or
- * ->interrupted says why), else 0 and *wait_ms: how long the caller may
- * wait for the guest before asking again. */
+/* 1 when the guest must be stopped now (r->end says why: watchdog,
+ * power cut or interrupted), else 0 and *wait_ms: how long the caller
+ * may wait for the guest before asking again. */
 int session_io_check(struct session_io *io, struct session_result *r, int *wait_ms);
 /* The guest is gone: a partial last record is reported. */
 void session_io_finish(struct session_io *io);

@@ -11,7 +11,7 @@ set -u
 
 daxtest=$(realpath "$1")
 project=$(cd "$(dirname "$0")/.." && pwd)
-cache=${DAXTEST_CACHE:-${HOME:-/root}/.cache/daxtest}
+cache=$("$daxtest" cache-dir) || exit 2
 results=$(mktemp -d)
 figures=$(mktemp)
 trap 'rm -rf "$results" "$figures"' EXIT
@@ -32,9 +32,10 @@ figure()
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:--}" "$5" >> "$figures"
 }
 
-json_number()
+# run_figure KEY: a figure of the last run in $results (its results.json).
+run_figure()
 {
-	sed -n "s/.*\"$1\": *\\([0-9.]*\\).*/\\1/p" "$2" | head -1
+	"$daxtest" results "$results" --field "$1"
 }
 
 # Make sure everything is built and cached first.
@@ -49,12 +50,11 @@ figure image_size "$(echo "$(stat -c %s "$image") / 1048576" | bc -l)" MiB "" "i
 
 # Warm make check: the quick matrix, one guest per core.
 figure check_warm "$(seconds "$daxtest" run --results "$results")" s "< 120" "make check, warm caches (quick matrix, -j $cores)"
-json=$results/latest/results.json
-figure boot_jn "$(json_number boot_seconds "$json")" s "" "  boot, $cores guests starting at once"
-figure qemu_rss "$(json_number qemu_peak_rss_mib "$json")" MiB "" "  QEMU peak RSS per guest (largest)"
+figure boot_jn "$(run_figure boot_seconds)" s "" "  boot, $cores guests starting at once"
+figure qemu_rss "$(run_figure qemu_peak_rss_mib)" MiB "" "  QEMU peak RSS per guest (largest)"
 # Boot of one guest alone (1 vCPU, as each guest of -j 2 on 2 cores).
 "$daxtest" run --tests per-file-dax/dax_statx -j 1 --cpus 1 --results "$results" > /dev/null 2>&1
-figure boot "$(json_number boot_seconds "$json")" s "< 2.0" "boot: QEMU start to the first test, one guest"
+figure boot "$(run_figure boot_seconds)" s "< 2.0" "boot: QEMU start to the first test, one guest"
 
 # Parallel guests: the full matrix with one guest, then one per core
 # (same seed, so the same random cuts).

@@ -3,20 +3,31 @@
 #
 # make test: the project's own tests, then the DAX suite in a guest.
 #   1. host unit tests (cmocka, ASan+UBSan)
-#   2. command-line tests: bad input gives one line and exit 2, and the
-#      pipelines in ci/ are YAML calling only targets the Makefile has
-#   3. daxtest run (what make check runs), then its report.html in
-#      headless chromium (screenshots next to it in results/latest)
-#   4. the libvirt backend: the same guest through qemu:///system and
-#      qemu+tcp://127.0.0.1/system (scripts/test-libvirt.sh)
-#   5. reliability: misbehaving tests (tests/fixtures), QEMU and the guest
-#      broken from outside, signals, two runs at once
-#   6. daxtest bisect over a small kernel history with one broken commit
-#   7. security: a run exposes nothing (private work directory and
-#      backing files, no network), and a user without root runs the suite
-#      (as root: the system user daxtest-ci, created once)
-# Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (xfailed:
-# known failures, tests/known/).
+#   2. daxtest run (what make check runs)
+#   3. the black-box scripts of scripts/selftest/, each run as
+#      "SCRIPT DAXTEST RESULTS_DIR" (RESULTS_DIR: step 2's run) and each
+#      printing TAP; their "ok" and "not ok" lines are added up here:
+#      - check-ci.sh: the pipelines in ci/ are YAML calling only targets
+#        the Makefile has
+#      - test-cli.sh: bad input gives one line and exit 2; daxtest results
+#        and cache-dir
+#      - test-report.sh: step 2's report.html in headless chromium
+#        (screenshots next to it in results/latest)
+#      - test-libvirt.sh: the same guest through qemu:///system and
+#        qemu+tcp://127.0.0.1/system
+#      - test-fixtures.sh: reliability: misbehaving tests (tests/fixtures),
+#        QEMU and the guest broken from outside, signals, two runs at once
+#      - bisect-selftest.sh: daxtest bisect over a small kernel history with
+#        one broken commit
+#      - test-security.sh, test-nonroot.sh: a run exposes nothing (private
+#        work directory and backing files, no network), and a user without
+#        root runs the suite (as root: the system user daxtest-ci, created
+#        once)
+# A script's result is failed when it prints "not ok", when its plan line
+# ("1..N") is missing or does not match its results, or when it exits
+# non-zero without a failed result.
+# Ends with one line "N passed, N failed[, N skipped][, N xfailed]" (the
+# suite's skipped and xfailed: known failures, tests/known/).
 #
 # usage: make-test.sh DAXTEST [run arguments...] -- UNIT_TEST_BINARIES...
 set -u
@@ -35,35 +46,26 @@ counts=$(mktemp -d)
 trap 'rm -rf "$counts"' EXIT
 passed=0 failed=0 steps=""
 
-# step NAME VARIABLE COMMAND...: a step script that writes "passed failed"
-# to the file named by $VARIABLE; its counts join the totals.
-step()
-{
-	local name=$1 var=$2 p f
-	shift 2
-	env "$var=$counts/$name" "$@"
-	read -r p f < "$counts/$name" || { p=0; f=1; }
-	passed=$((passed + p))
-	failed=$((failed + f))
-	steps="$steps, $name $p/$((p + f))"
+add() {		# NAME PASSED FAILED
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	steps="$steps, $1 $2/$(($2 + $3))"
 }
 
 echo "== unit tests"
-step unit UNIT_COUNTS "$here/run-unit-tests.sh" "$@"
-
-echo "== command-line tests"
-step cli CLI_COUNTS "$here/test-cli.sh" "$daxtest"
-step ci CI_COUNTS "$here/check-ci.sh"
+UNIT_COUNTS=$counts/unit "$here/run-unit-tests.sh" "$@"
+read -r p f < "$counts/unit" || { p=0; f=1; }
+add unit "$p" "$f"
 
 echo "== DAX suite in QEMU (make check)"
 "$daxtest" run --results results "${run_args[@]}"
 rc=$?
 suite_pass=0 suite_fail=0 suite_skip=0 suite_xfail=0
-if [ -f results/latest/summary.txt ] && [ "$rc" -ne 2 ]; then
-	suite_pass=$(sed -n 's/^passed=//p' results/latest/summary.txt)
-	suite_fail=$(sed -n 's/^failed=//p' results/latest/summary.txt)
-	suite_skip=$(sed -n 's/^skipped=//p' results/latest/summary.txt)
-	suite_xfail=$(sed -n 's/^xfailed=//p' results/latest/summary.txt)
+if [ "$rc" -ne 2 ] && "$daxtest" results results --format summary > "$counts/suite"; then
+	suite_pass=$(sed -n 's/^passed=//p' "$counts/suite")
+	suite_fail=$(sed -n 's/^failed=//p' "$counts/suite")
+	suite_skip=$(sed -n 's/^skipped=//p' "$counts/suite")
+	suite_xfail=$(sed -n 's/^xfailed=//p' "$counts/suite")
 fi
 if [ "$rc" -ne 0 ] && [ "$suite_fail" -eq 0 ]; then
 	echo "daxtest run exited $rc" >&2
@@ -71,24 +73,28 @@ if [ "$rc" -ne 0 ] && [ "$suite_fail" -eq 0 ]; then
 fi
 passed=$((passed + suite_pass))
 failed=$((failed + suite_fail))
+# This run's directory, whatever results/latest becomes later.
+suite_dir=$(realpath results/latest 2>/dev/null || echo results/latest)
 
-echo "== report.html in a browser"
-step report REPORT_COUNTS "$here/test-report.sh" "$daxtest" results/latest
-
-echo "== libvirt backend"
-step libvirt LIBVIRT_COUNTS "$here/test-libvirt.sh" "$daxtest"
-
-echo "== reliability (tests/fixtures, broken QEMU, signals)"
-step reliability FIXTURE_COUNTS "$here/test-fixtures.sh" "$daxtest"
-
-echo "== bisect self-test"
-step bisect BISECT_COUNTS "$here/bisect-selftest.sh" "$daxtest"
-
-echo "== security (work directory, file modes, no ports)"
-step security SECURITY_COUNTS "$here/test-security.sh" "$daxtest"
-
-echo "== non-root run (user daxtest-ci)"
-step nonroot NONROOT_COUNTS "$here/test-nonroot.sh" "$daxtest"
+for script in "$here"/selftest/*.sh; do
+	name=$(basename "$script" .sh)
+	name=${name#test-}
+	echo "== $name ($script)"
+	out=$counts/$name.tap
+	"$script" "$daxtest" "$suite_dir" < /dev/null | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok ' "$out")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$out" | tail -n 1)
+	if [ "${plan:-x}" != "$((p + f))" ]; then
+		echo "# $name: plan '1..${plan:-?}' but $((p + f)) results: counted as a failure"
+		f=$((f + 1))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "# $name: exit status $rc without a failed result: counted as a failure"
+		f=1
+	fi
+	add "$name" "$p" "$f"
+done
 
 echo "== suite $suite_pass passed $suite_fail failed $suite_skip skipped$steps"
 line="$passed passed, $failed failed"

@@ -29,20 +29,11 @@ passed=0
 failed=0
 : > "$tmp/table"
 
-# The failed subtests of every failed test in a KTAP stream, one line per
-# test: "<test>@<cell> <subtest> <subtest> ...". kselftest subtests come
-# indented, before their program's own result line.
-failed_subtests() {
-	awk '
-	/^  not ok [0-9]+ / { subs = subs " " $4; next }
-	/^not ok [0-9]+ /   { print $4 subs; subs = ""; next }
-	/^ok [0-9]+ /       { subs = "" }
-	' "$1"
-}
-
 # killed FAILED PROGRAM FIXTURE TEST: did FIXTURE.TEST of PROGRAM fail?
+# FAILED is what "daxtest results --format failed" prints: a line per
+# failed test, "<test>@<cell>" and its failed subtests, tab-separated.
 killed() {
-	awk -v prog="$2" -v fix="$3" -v t="$4" '
+	awk -F '\t' -v prog="$2" -v fix="$3" -v t="$4" '
 	{
 		name = $1
 		sub(/@.*/, "", name)
@@ -102,10 +93,14 @@ for patch in tests/mutants/*.patch; do
 	fi
 	realpath "$patch" > "$tmp/series"
 	start=$(date +%s)
+	rm -rf "$tmp/results"	# no earlier mutant's run as results/latest
 	"$daxtest" run --patches "$tmp/series" --tests "$programs" "${matrix[@]}" \
-		--results "$tmp/results" "$@" > "$tmp/ktap" 2> "$tmp/err"
+		--results "$tmp/results" "$@" > /dev/null 2> "$tmp/err"
 	rc=$?
-	failed_subtests "$tmp/ktap" > "$tmp/failed"
+	if ! "$daxtest" results "$tmp/results" --format failed > "$tmp/failed" 2> "$tmp/results.err"; then
+		: > "$tmp/failed"
+		[ "$rc" -eq 1 ] && sed 's/^/#   /' "$tmp/results.err"
+	fi
 	survived=""
 	for e in $entries; do
 		n=$((n + 1))
@@ -121,7 +116,7 @@ for patch in tests/mutants/*.patch; do
 			[ "$rc" -eq 1 ] || tail -5 "$tmp/err" | sed 's/^/#   /'
 		fi
 	done
-	echo "# $name: $(($(date +%s) - start)) s; failed: $(sed 's/@[^ ]*//' "$tmp/failed" | tr '\n' ' ')"
+	echo "# $name: $(($(date +%s) - start)) s; failed: $(tr '\t' ' ' < "$tmp/failed" | sed 's/@[^ ]*//' | tr '\n' ' ')"
 	printf '%s\t%s\t%s\n' "$name" "$([ -z "$survived" ] && echo yes || echo no)" \
 		"${survived# }" >> "$tmp/table"
 done

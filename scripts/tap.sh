@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# TAP for make test's step scripts (sourced): each check prints "ok N -
-# ..." or "not ok N - ...", and tap_finish writes "passed failed" to the
-# counts file make-test.sh reads.
+# TAP for the black-box scripts of scripts/selftest/ (sourced): each check
+# prints "ok N - ..." or "not ok N - ...", and tap_finish the plan line.
+# make-test.sh adds up the "ok" and "not ok" lines of every script.
 #
 #   check DESCRIPTION OK        OK is 1 or 0
 #   check_cmd DESCRIPTION CMD...  ok when the command succeeds
-#   tap_finish COUNTS_FILE      the plan line, the counts; exits 0 or 1
+#   tap_finish                  the plan line; exits 0, or 1 when a check failed
 # A failed check shows the last lines of $TAP_DIAG when it names a file.
 
 n=0
@@ -39,7 +39,6 @@ check_cmd()
 tap_finish()
 {
 	echo "1..$n"
-	[ -n "${1:-}" ] && echo "$passed $failed" > "$1"
 	[ "$failed" -eq 0 ]
 	exit
 }

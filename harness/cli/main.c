@@ -16,6 +16,7 @@
 #include "cli/compare.h"
 #include "cli/list.h"
 #include "cli/repro.h"
+#include "cli/results_cmd.h"
 #include "report/report.h"
 
 /* Set by SIGINT/SIGTERM; the runner stops its guest and writes what it
@@ -109,6 +110,12 @@ int main(int argc, char **argv)
 		break;
 	case CMD_COMPARE:
 		ret = compare_runs(o.compare[0], o.compare[1]);
+		break;
+	case CMD_RESULTS:
+		ret = results_cmd(o.nr_results_args, o.results_args);
+		break;
+	case CMD_CACHE_DIR:
+		ret = cache_dir_cmd(&o);
 		break;
 	case CMD_BISECT_STEP:
 		catch_signals();

@@ -75,6 +75,9 @@ void options_usage(FILE *f)
 	      "  repro NAME     run the recipe tests/repro/NAME.recipe: reproduced or not\n"
 	      "  report DIR     write DIR/report.html again from DIR/results.json\n"
 	      "  compare A B    the tests whose result changed from run A to run B (their results.json)\n"
+	      "  results DIR    a run's results.json as lines for scripts:\n"
+	      "                 [--format tests|subtests|failed|summary] [--field KEY]\n"
+	      "  cache-dir      print the cache directory (--cache, as every command uses it)\n"
 	      "\n"
 	      "options:\n"
 	      "  --ksrc DIR          kernel tree to test (default: Debian linux-source-6.12; env KSRC)\n"
@@ -103,7 +106,8 @@ void options_usage(FILE *f)
 	      "  --rebuild           ignore the cached kernel and image\n"
 	      "  --keep-work         keep the run's work directory (backing files)\n"
 	      "  --coverage          list: the mutants (tests/mutants) that must kill each test case\n"
-	      "  --cache DIR         cache directory (default $DAXTEST_CACHE or ~/.cache/daxtest)\n"
+	      "  --cache DIR         cache directory (default $DAXTEST_CACHE, else\n"
+	      "                      $XDG_CACHE_HOME/daxtest, else ~/.cache/daxtest)\n"
 	      "  -v, --verbose       show the commands daxtest runs\n"
 	      "\n"
 	      "exit status: 0 all passed, 1 a test failed or the kernel warned,\n"
@@ -185,6 +189,14 @@ static int parse_command(struct options *o, int argc, char **argv, int *consumed
 		o->compare[0] = sub;
 		o->compare[1] = second;
 		*consumed = 4;
+	} else if (!strcmp(cmd, "results")) {
+		/* DIR and its own options: cli/results_cmd.c */
+		o->command = CMD_RESULTS;
+		o->results_args = argv + 2;
+		o->nr_results_args = argc - 2;
+		*consumed = argc;
+	} else if (!strcmp(cmd, "cache-dir")) {
+		o->command = CMD_CACHE_DIR;
 	} else if (!strcmp(cmd, "kernel") || !strcmp(cmd, "image")) {
 		if (!sub || strcmp(sub, "build")) {
 			log_error("unknown command '%s %s' (did you mean '%s build'?)", cmd,

@@ -26,6 +26,8 @@ enum command {
 	CMD_REPRO,
 	CMD_REPORT,
 	CMD_COMPARE,
+	CMD_RESULTS,
+	CMD_CACHE_DIR,
 	CMD_HELP,
 };
 
@@ -38,6 +40,8 @@ struct options {
 	const char *repro;		/* daxtest repro NAME */
 	const char *report_dir;		/* daxtest report DIR */
 	const char *compare[2];		/* daxtest compare A B */
+	char *const *results_args;	/* daxtest results: the arguments after it */
+	int nr_results_args;		/* (cli/results_cmd.c parses them) */
 	const char *base_series;	/* --series: NULL kernel-patches/series, "none" */
 	const char *series[MAX_STACKED];
 	size_t nr_series;

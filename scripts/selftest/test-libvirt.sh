@@ -6,35 +6,24 @@
 # qemu:///system and through qemu+tcp://127.0.0.1/system, interrupts a
 # third run, and checks that each run passed with real results, that
 # the interrupted one stopped with 130, and that no daxtest domain and
-# no QEMU of theirs is left. Stops the daemons it started. Prints TAP;
-# writes "passed failed" to $LIBVIRT_COUNTS.
+# no QEMU of theirs is left. Stops the daemons it started. Prints TAP.
 #
 # usage: test-libvirt.sh DAXTEST
 set -u
 
 daxtest=$1
-here=$(cd "$(dirname "$0")" && pwd)
-counts=${LIBVIRT_COUNTS:-/dev/null}
+scripts=$(cd "$(dirname "$0")/.." && pwd)
 program='per-file-dax/dax_statx'
-n=0 passed=0 failed=0
+. "$scripts/tap.sh"
 
 result() {	# ok|fail description...
 	local what=$1
 	shift
-	n=$((n + 1))
-	if [ "$what" = ok ]; then
-		passed=$((passed + 1))
-		echo "ok $n - $*"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $*"
-	fi
+	check "$*" "$([ "$what" = ok ] && echo 1 || echo 0)"
 }
 
 finish() {
-	echo "1..$n"
-	echo "$passed $failed" > "$counts"
-	exit $((failed > 0))
+	tap_finish
 }
 
 echo "TAP version 13"
@@ -45,9 +34,9 @@ fi
 
 state=$(mktemp -d)
 results=$(mktemp -d)
-trap '"$here/libvirt-daemons.sh" stop "$state"; rm -rf "$state" "$results"' EXIT
+trap '"$scripts/libvirt-daemons.sh" stop "$state"; rm -rf "$state" "$results"' EXIT
 
-if "$here/libvirt-daemons.sh" start "$state"; then
+if "$scripts/libvirt-daemons.sh" start "$state"; then
 	result ok "libvirt daemons answer on qemu:///system"
 else
 	result fail "libvirt daemons answer on qemu:///system"

@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Bad input must give exactly one "daxtest: error:" line naming the
-# problem and exit status 2, before any guest starts. Prints TAP; with
-# CLI_COUNTS=file, writes "passed failed" there.
+# problem and exit status 2, before any guest starts; what scripts read
+# of a run (daxtest results, daxtest cache-dir) is checked on a results.json
+# made here. Prints TAP.
+#
+# usage: test-cli.sh DAXTEST
 set -u
 
 daxtest=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # check (tap.sh) and expect_error below count in the same n, passed, failed.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # expect_error DESCRIPTION EXPECTED-TEXT COMMAND...
 expect_error()
@@ -28,6 +31,21 @@ expect_error()
 		echo "not ok $n - $desc (exit $rc, $errors error lines, wanted '$want')"
 		sed 's/^/#   /' "$tmp/err"
 		failed=$((failed + 1))
+	fi
+}
+
+# check_out DESCRIPTION WANT COMMAND...: ok when the command prints WANT.
+check_out()
+{
+	local desc=$1 want=$2 got
+	shift 2
+	got=$("$@" 2>&1 < /dev/null)
+	if [ "$got" = "$want" ]; then
+		check "$desc" 1
+	else
+		check "$desc" 0
+		printf '%s\n' "$got" | sed 's/^/#   got: /'
+		printf '%s\n' "$want" | sed 's/^/#   want: /'
 	fi
 }
 
@@ -83,6 +101,60 @@ printf '{"tests": [{"name": "a", "status": "bogus"}]}' > "$tmp/results.json"
 expect_error "report of a malformed results.json" "results.json: tests\[0\]: status is not a test status" \
 	"$daxtest" report "$tmp"
 rm -f "$tmp/results.json"
+
+# What scripts read of a run: daxtest results, on a results.json made here
+# (as a results directory, a --results root with latest/, and the file).
+expect_error "results without a directory" "results needs a results directory" \
+	"$daxtest" results
+expect_error "results of a directory without results.json" "$tmp/none: no results.json there" \
+	"$daxtest" results "$tmp/none"
+expect_error "results in an unknown format" "--format: 'xml' is not tests, subtests, failed or summary" \
+	"$daxtest" results "$tmp" --format xml
+expect_error "results --field of no summary key" "--field: 'nope' is not a key of --format summary" \
+	"$daxtest" results "$tmp" --field nope
+mkdir -p "$tmp/root/run"
+ln -s run "$tmp/root/latest"
+cat > "$tmp/root/run/results.json" <<'JSON'
+{ "run_id": "r1", "boot_seconds": 1.5, "qemu_peak_rss_mib": 512.25,
+  "totals": { "passed": 2, "failed": 2, "skipped": 0, "xfailed": 0 },
+  "tests": [
+    { "name": "a/ok@map=mem", "status": "pass", "seconds": 1,
+      "subtests": [ { "name": "f.v.x", "status": "pass" } ] },
+    { "name": "a/bad@map=mem", "status": "fail", "reason": "exit status 1", "seconds": 2.5,
+      "subtests": [ { "name": "f.v.y", "status": "pass" }, { "name": "f.v.z", "status": "fail" },
+                    { "name": "f.v.t", "status": "timeout" } ] } ] }
+JSON
+tab=$(printf '\t')
+check_out "results: one line per test (name, status, seconds, reason)" \
+	"a/ok@map=mem${tab}pass${tab}1.000${tab}
+a/bad@map=mem${tab}fail${tab}2.500${tab}exit status 1" \
+	"$daxtest" results "$tmp/root/run"
+check_out "results --format failed: the failed tests and their failed subtests" \
+	"a/bad@map=mem${tab}f.v.z${tab}f.v.t" \
+	"$daxtest" results "$tmp/root" --format failed
+check_out "results --format subtests: program, subtest, status" \
+	"a/ok@map=mem${tab}f.v.x${tab}pass
+a/bad@map=mem${tab}f.v.y${tab}pass
+a/bad@map=mem${tab}f.v.z${tab}fail
+a/bad@map=mem${tab}f.v.t${tab}timeout" \
+	"$daxtest" results "$tmp/root/run/results.json" --format subtests
+check_out "results --field: one value (boot_seconds)" "1.500" \
+	"$daxtest" results "$tmp/root" --field boot_seconds
+check_out "results --format summary: the totals the run wrote" \
+	"tests=2 passed=2 failed=2 skipped=0 xfailed=0" \
+	sh -c "'$daxtest' results '$tmp/root' --format summary | grep -E '^(tests|passed|failed|skipped|xfailed)=' | paste -sd ' '"
+
+# The cache directory, as every daxtest command computes it.
+check_out "cache-dir: \$DAXTEST_CACHE first" "$tmp/c1" \
+	env DAXTEST_CACHE="$tmp/c1" XDG_CACHE_HOME="$tmp/xdg" "$daxtest" cache-dir
+check_out "cache-dir: then \$XDG_CACHE_HOME/daxtest" "$tmp/xdg/daxtest" \
+	env -u DAXTEST_CACHE XDG_CACHE_HOME="$tmp/xdg" "$daxtest" cache-dir
+check_out "cache-dir: then ~/.cache/daxtest" "$tmp/home/.cache/daxtest" \
+	env -u DAXTEST_CACHE -u XDG_CACHE_HOME HOME="$tmp/home" "$daxtest" cache-dir
+check_out "cache-dir: --cache over the environment" "$tmp/c2" \
+	env DAXTEST_CACHE="$tmp/c1" "$daxtest" cache-dir --cache "$tmp/c2"
+check_out "cache-dir: the directory it names is made, mode 700" "700" \
+	stat -c %a "$tmp/xdg/daxtest"
 expect_error "bisect without its revisions" "bisect needs --ksrc DIR (a git kernel tree), --good REV and --bad REV" \
 	"$daxtest" bisect --ksrc "$tmp"
 expect_error "bisect in a tree without git" "is not a git work tree" \
@@ -175,8 +247,4 @@ else
 	passed=$((passed + 1))
 fi
 
-echo "1..$n"
-if [ -n "${CLI_COUNTS:-}" ]; then
-	echo "$passed $failed" > "$CLI_COUNTS"
-fi
-[ "$failed" -eq 0 ]
+tap_finish

@@ -11,38 +11,26 @@
 #     re-rendered with "daxtest report": the failure is on the page with
 #     all of that, as text, and its grid cell is red; screenshot
 #     RESULTS_DIR/report-failure.png
-# Prints TAP; writes "passed failed" to $REPORT_COUNTS.
+# Prints TAP.
 #
 # usage: test-report.sh DAXTEST RESULTS_DIR
 set -u
+. "$(dirname "$0")/../tap.sh"
 
 daxtest=$1
 results=$2
-counts=${REPORT_COUNTS:-/dev/null}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-passed=0
-failed=0
 
+# result STATUS DESCRIPTION: ok when STATUS is 0.
 result()
 {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
+	check "$2" "$([ "$1" -eq 0 ] && echo 1 || echo 0)"
 }
 
 finish()
 {
-	echo "1..$n"
-	echo "$passed $failed" > "$counts"
-	[ "$failed" -eq 0 ]
-	exit
+	tap_finish
 }
 
 # chromium MODE OUTPUT URL: --dump-dom to OUTPUT, or a screenshot into it.

@@ -7,12 +7,11 @@
 # the FIFOs and every backing file QEMU opens; backing files and the
 # cached guest image are 0600; QEMU has no network device and no TCP or
 # UDP socket, and daxtest listens on nothing; the checkout is not
-# written to (git status); no QEMU is left. Prints TAP; with
-# SECURITY_COUNTS=file, writes "passed failed" there.
+# written to (git status); no QEMU is left. Prints TAP.
 #
 # usage: test-security.sh DAXTEST
 set -u
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # The default kernel: KSRC= or PATCHES= from make would mean a build.
 unset KSRC PATCHES
@@ -45,7 +44,7 @@ cleanup()
 
 finish()
 {
-	tap_finish "${SECURITY_COUNTS:-}"
+	tap_finish
 }
 
 # The inodes of a process's sockets.

@@ -7,26 +7,19 @@
 # must be bisected to exactly that commit, and the tree must be left on
 # the branch it was on, not bisecting. The repository lives in the cache
 # with fixed commit dates, so a second run reuses it and its kernels.
-# Prints TAP; writes "passed failed" to $BISECT_COUNTS.
+# Prints TAP.
 #
 # usage: bisect-selftest.sh DAXTEST
 set -u
+. "$(dirname "$0")/../tap.sh"
 
 daxtest=$(realpath "$1")
-project=$(cd "$(dirname "$0")/.." && pwd)
-cache=${DAXTEST_CACHE:-${HOME:-/root}/.cache/daxtest}
-repo=$cache/bisect-selftest/linux
+project=$(cd "$(dirname "$0")/../.." && pwd)
 mutant=$project/tests/mutants/statx-never-reports-dax.patch
-counts=${BISECT_COUNTS:-/dev/null}
-n=0 passed=0 failed=0
 
+# result STATUS DESCRIPTION: ok when STATUS is 0.
 result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1)); echo "ok $n - $2"
-	else
-		failed=$((failed + 1)); echo "not ok $n - $2"
-	fi
+	check "$2" "$([ "$1" -eq 0 ] && echo 1 || echo 0)"
 }
 
 export GIT_AUTHOR_NAME=daxtest GIT_AUTHOR_EMAIL=daxtest@localhost
@@ -70,6 +63,11 @@ make_repo() {
 }
 
 echo "TAP version 13"
+# The cache daxtest uses (DAXTEST_CACHE, XDG_CACHE_HOME, ~/.cache).
+cache=$("$daxtest" cache-dir)
+result $? "daxtest cache-dir names the cache (${cache:-none})"
+[ -n "$cache" ] || tap_finish
+repo=$cache/bisect-selftest/linux
 make_repo
 result $? "a kernel history with the fixture mutant in one commit"
 if [ "$failed" -eq 0 ]; then
@@ -89,6 +87,4 @@ if [ "$failed" -eq 0 ]; then
 	result $? "the tree is back on $branch, not bisecting"
 	rm -f "$out"
 fi
-echo "1..$n"
-echo "$passed $failed" > "$counts"
-[ "$failed" -eq 0 ]
+tap_finish

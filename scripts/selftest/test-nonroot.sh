@@ -12,12 +12,11 @@
 # PATH, without /usr/sbin and /sbin (where depmod and mkfs.* live).
 # Checks: make deps as the user, exit 0 and real passing results, the
 # kernel built by the user, the guest image private, nothing written
-# outside the user's cache, results and TMPDIR, no QEMU left. Prints TAP;
-# with NONROOT_COUNTS=file, writes "passed failed" there.
+# outside the user's cache, results and TMPDIR, no QEMU left. Prints TAP.
 #
 # usage: test-nonroot.sh DAXTEST
 set -u
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # The default kernel: what make passes for KSRC= or PATCHES= is not
 # what the user's plain "daxtest run" below builds.
@@ -30,7 +29,7 @@ test_name=per-file-dax/dax_statx
 
 finish()
 {
-	tap_finish "${NONROOT_COUNTS:-}"
+	tap_finish
 }
 
 echo "TAP version 13"
@@ -58,6 +57,8 @@ check_cmd "the system user $user exists, home $home" test -n "$home" -a -d "$hom
 if [ -z "$home" ] || [ ! -d "$home" ]; then
 	finish
 fi
+# The user's cache: as_user below gives it HOME alone (no DAXTEST_CACHE
+# or XDG_CACHE_HOME); its daxtest cache-dir is checked against this.
 ucache=$home/.cache/daxtest
 
 # 2. Root's kernel (building it here if there is none) for its ccache,
@@ -65,7 +66,7 @@ ucache=$home/.cache/daxtest
 #    file of root's is handed to the user.
 "$daxtest" kernel build > "$tmp/kernel.out" 2> "$tmp/kernel.err" < /dev/null
 check "root's cached kernel: $(tail -n 1 "$tmp/kernel.out")" "$([ -s "$tmp/kernel.out" ] && echo 1 || echo 0)"
-root_cache=${DAXTEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/daxtest}
+root_cache=$("$daxtest" cache-dir)
 [ "$root_cache" = "$ucache" ] && root_cache=/nonexistent
 install -d -m 0700 -o "$user" -g "$user" "$home/.cache" "$ucache"
 if [ ! -d "$ucache/ccache" ] && [ -d "$root_cache/ccache" ]; then
@@ -102,6 +103,8 @@ sleep 1
 as_user make -s -C "$src" deps > "$tmp/deps.out" 2>&1 < /dev/null
 check "make deps as $user: every package there, exit 0" "$([ $? -eq 0 ] && echo 1 || echo 0)"
 sed 's/^/#   /' "$tmp/deps.out"
+check "daxtest cache-dir as $user is $ucache" \
+	"$([ "$(as_user "$src/build/daxtest" cache-dir 2>&1 < /dev/null)" = "$ucache" ] && echo 1 || echo 0)"
 start=$(date +%s.%N)
 as_user "$src/build/daxtest" run --tests "$test_name" --results "$tmp/results" \
 	> "$tmp/out" 2> "$tmp/err" < /dev/null

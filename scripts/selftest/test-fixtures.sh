@@ -13,10 +13,11 @@
 #   - SIGTERM and SIGINT of daxtest mid-test: exit 130, no QEMU left,
 #     work directory gone, results written
 #   - two runs at once in one checkout: both correct, separate results
-# Cases also check that no QEMU of theirs is left. Prints TAP;
-# with FIXTURE_COUNTS=file, writes "passed failed" there.
+# Cases also check that no QEMU of theirs is left. Prints TAP.
+#
+# usage: test-fixtures.sh DAXTEST
 set -u
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 daxtest=$(realpath "$1")
 tmp=$(mktemp -d)
@@ -151,4 +152,4 @@ check_cmd "two runs at once: both pass" [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]
 check_cmd "two runs at once: separate results directories, each with its own test" \
 	bash -c "[ \$(ls -d '$tmp'/c/2* | wc -l) -eq 2 ] && grep -q fixtures/healthy '$tmp/c1.out' && grep -q fixtures/after_panic '$tmp/c2.out'"
 
-tap_finish "${FIXTURE_COUNTS:-}"
+tap_finish

@@ -23,7 +23,7 @@
 #include "lib/strv.h"
 
 /* Bump when the build steps change what an artifact contains. */
-#define KERNEL_RECIPE "daxtest-kernel-2"	/* 2: nfit_test modules apart */
+#define KERNEL_BUILD_VERSION "daxtest-kernel-2"	/* 2: nfit_test modules apart */
 
 struct build {
 	const struct kernel_build_opts *o;
@@ -134,7 +134,7 @@ static int compute_key(struct build *b)
 		free(cc);
 		return -1;
 	}
-	hash_field(h, "recipe", KERNEL_RECIPE);
+	hash_field(h, "recipe", KERNEL_BUILD_VERSION);
 	hash_field(h, "source", b->src.identity);
 	hash_field(h, "compiler", cc);
 	hash_field(h, "config", b->merged);
@@ -213,6 +213,7 @@ int kernel_build_make_argv(struct strv *argv, const char *worktree, const char *
 static int run_make(struct build *b, const char *what, const char *const *targets)
 {
 	struct strv argv = { 0 };
+	struct proc_spec spec = { .env = (const char *const *)b->env.v, .log_path = b->log };
 	int ret;
 
 	if (kernel_build_make_argv(&argv, b->worktree, b->objdir, b->jobs, b->depmod, b->cc,
@@ -220,15 +221,13 @@ static int run_make(struct build *b, const char *what, const char *const *target
 		strv_free(&argv);
 		return -1;
 	}
-	{
-		struct proc_spec spec = {
-			.argv = (const char *const *)argv.v, .env = (const char *const *)b->env.v,
-			.log_path = b->log,
-		};
-
-		ret = proc_run(&spec);
-	}
+	spec.argv = (const char *const *)argv.v;
+	ret = proc_run(&spec);
 	strv_free(&argv);
+	if (ret == PROC_INTERRUPTED) {
+		log_error("kernel build interrupted at '%s'", what);
+		return -1;
+	}
 	if (ret != 0) {
 		log_error("kernel build failed at '%s' (exit %d); last lines of %s:", what, ret, b->log);
 		print_log_tail(b->log);

@@ -54,6 +54,23 @@ static int git(const char *dir, char **out, const char *const *args)
 
 #define GIT(dir, out, ...) git(dir, out, (const char *const[]){ __VA_ARGS__, NULL })
 
+/* git bisect reset rev: cleanup, so it runs even after an interrupt
+ * (which stops every other command at once). 0, or -1. */
+static int git_bisect_reset(const char *dir, const char *rev)
+{
+	const char *argv[] = { "git", "-C", dir, "bisect", "reset", rev, NULL };
+	char *text = NULL;
+	size_t len;
+	struct proc_spec spec = {
+		.argv = argv, .capture = &text, .capture_len = &len,
+		.ignore_interrupt = 1, .timeout_s = 60,
+	};
+	int ret = proc_run(&spec);
+
+	free(text);
+	return ret == 0 ? 0 : -1;
+}
+
 /* The commit a revision names, or NULL after logging. */
 static char *resolve_commit(const char *dir, const char *what, const char *rev)
 {
@@ -278,7 +295,7 @@ int bisect_run(const struct options *o, volatile sig_atomic_t *interrupted)
 	}
 reset:
 	/* Always leave the tree where it was. */
-	if (GIT(ksrc, NULL, "bisect", "reset", start ? start : "HEAD") != 0)
+	if (git_bisect_reset(ksrc, start ? start : "HEAD") < 0)
 		log_error("git bisect reset %s failed in %s: run it by hand", start ? start : "", ksrc);
 out:
 	strv_free(&run);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/host_tools.h"
+#include "lib/interrupt.h"
 #include "lib/log.h"
 #include "cli/options.h"
 #include "run/prepare.h"
@@ -19,24 +20,23 @@
 #include "cli/results_cmd.h"
 #include "report/report.h"
 
-/* Set by SIGINT/SIGTERM; the runner stops its guest and writes what it
- * has. The one piece of global state: a signal handler can reach no
- * other. */
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	interrupted = sig;
-}
-
+/*
+ * SIGINT, SIGTERM and SIGHUP set the interrupt flag (lib/interrupt.h):
+ * a build kills its make, a lock wait gives up, the runner stops its
+ * guests and writes what it has; then daxtest exits 130. Only for the
+ * commands that look at the flag: the others are quick, and die of the
+ * signal.
+ */
 static void catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	interrupt_install();
+}
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+/* What failed after an interrupt failed because of it (a killed make, a
+ * lock wait given up): 130, as a shell reports a Ctrl-C. */
+static int interrupted_status(int ret)
+{
+	return ret != 0 && interrupt_pending() ? 130 : ret;
 }
 
 static int cmd_kernel_build(const struct options *o)
@@ -89,21 +89,24 @@ int main(int argc, char **argv)
 		ret = list_tests(&o, stdout) < 0 ? 2 : 0;
 		break;
 	case CMD_KERNEL_BUILD:
+		catch_signals();
 		ret = cmd_kernel_build(&o);
 		break;
 	case CMD_IMAGE_BUILD:
+		catch_signals();
 		ret = cmd_image_build(&o);
 		break;
 	case CMD_SHELL:
+		catch_signals();
 		ret = shell_run(&o);
 		break;
 	case CMD_BISECT:
 		catch_signals();
-		ret = bisect_run(&o, &interrupted);
+		ret = bisect_run(&o, interrupt_flag());
 		break;
 	case CMD_REPRO:
 		catch_signals();
-		ret = repro_run(&o, &interrupted);
+		ret = repro_run(&o, interrupt_flag());
 		break;
 	case CMD_REPORT:
 		ret = report_rerender(o.report_dir) < 0 ? 2 : 0;
@@ -119,15 +122,15 @@ int main(int argc, char **argv)
 		break;
 	case CMD_BISECT_STEP:
 		catch_signals();
-		ret = bisect_step(&o, &interrupted);
+		ret = bisect_step(&o, interrupt_flag());
 		break;
 	case CMD_RUN:
 	default:
 		catch_signals();
 		options_run_request(&o, &req);
-		ret = runner_run(&req, &interrupted);
+		ret = runner_run(&req, interrupt_flag());
 		break;
 	}
 	options_free(&o);
-	return ret;
+	return interrupted_status(ret);
 }

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/fsutil.h"
 #include "lib/host_tools.h"
+#include "lib/spawn.h"
 #include "lib/log.h"
 #include "vm/preflight.h"
 #include "run/prepare.h"
@@ -22,37 +22,21 @@
 #include "lib/strv.h"
 #include "vm/workdir.h"
 
+/* QEMU on the terminal: the terminal's Ctrl-C belongs to the guest. */
 static int run_foreground(struct strv *argv)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	char *path = host_tool_find(argv->v[0]);
-	int status = 0;
-	pid_t pid;
+	struct proc_spec spec = { .argv = (const char *const *)argv->v, .foreground = 1 };
+	int ret;
 
-	if (!path) {
-		log_error("cannot run %s: not found in PATH, /usr/local/sbin, /usr/sbin or /sbin",
-			  argv->v[0]);
-		return -1;
-	}
-	/* The terminal's Ctrl-C belongs to the guest. */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	pid = fork();
-	if (pid == 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-		execv(path, argv->v);
-		fprintf(stderr, "daxtest: error: cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	free(path);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	ret = proc_run(&spec);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	if (pid < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (ret == -1)
+		log_error("cannot run %s: %s", argv->v[0], strerror(errno));
+	return ret;
 }
 
 int shell_run(const struct options *o)

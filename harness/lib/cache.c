@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "lib/cache.h"
 #include "lib/fsutil.h"
+#include "lib/interrupt.h"
 #include "lib/log.h"
 
 /* The cache holds the kernel and the guest image: only its owner reads
@@ -90,6 +92,28 @@ char *cache_dir(void)
 	return dir;
 }
 
+/*
+ * Polls rather than blocking in flock(): a signal interrupts a blocking
+ * call only in the thread it is delivered to, and not at all when it
+ * comes just before the call.
+ */
+static int wait_lock(int fd, const char *path)
+{
+	for (;;) {
+		if (interrupt_pending()) {
+			log_error("interrupted while waiting for the lock %s", path);
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			log_error("cannot lock %s: %s", path, strerror(errno));
+			return -1;
+		}
+		poll(NULL, 0, INTERRUPT_POLL_MS);
+	}
+}
+
 int cache_lock(const char *path, const char *what)
 {
 	int fd;
@@ -102,12 +126,9 @@ int cache_lock(const char *path, const char *what)
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return fd;
 	log_info("waiting for another daxtest using the %s (%s)", what, path);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			log_error("cannot lock %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
+	if (wait_lock(fd, path) < 0) {
+		close(fd);
+		return -1;
 	}
 	return fd;
 }

@@ -12,7 +12,8 @@
 /* malloc'd cache directory (created, 0700 if new; the /tmp fallback
  * must be the user's alone), or NULL after logging. */
 char *cache_dir(void);
-/* Exclusive lock on path (created); says so if it has to wait.
+/* Exclusive lock on path (created); says so if it has to wait, and
+ * stops waiting when the user interrupts (lib/interrupt.h).
  * Returns an fd for cache_unlock, or -1 after logging. */
 int cache_lock(const char *path, const char *what);
 void cache_unlock(int fd);

@@ -5,24 +5,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/fsutil.h"
-#include "vm/backend.h"
-#include "vm/qemu_backend.h"
-#include "lib/host_tools.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
-#include "vm/session_io.h"
 #include "lib/strv.h"
+#include "vm/backend.h"
+#include "vm/qemu_backend.h"
+#include "vm/session_io.h"
 
 /* The plan goes out as QEMU reads it; a bigger pipe just means fewer
  * wake-ups. */
@@ -102,48 +98,6 @@ static void pipes_close(struct pipes *p)
 	free(p->result_base);
 }
 
-static pid_t spawn_qemu(const struct strv *argv, const char *qemu_log)
-{
-	char *path = host_tool_find(argv->v[0]);
-	int log_fd, null_fd;
-	pid_t pid;
-
-	if (!path) {
-		log_error("cannot run %s: not found in PATH, /usr/local/sbin, /usr/sbin or /sbin",
-			  argv->v[0]);
-		return -1;
-	}
-	log_fd = open(qemu_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (log_fd < 0 || null_fd < 0) {
-		log_error("cannot open %s: %s", qemu_log, strerror(errno));
-		goto fail;
-	}
-	pid = fork();
-	if (pid == 0) {
-		/* Its own process group: a terminal's Ctrl-C reaches daxtest,
-		 * which then stops QEMU itself. */
-		setpgid(0, 0);
-		dup2(null_fd, STDIN_FILENO);
-		dup2(log_fd, STDOUT_FILENO);
-		dup2(log_fd, STDERR_FILENO);
-		execv(path, argv->v);
-		dprintf(STDERR_FILENO, "cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	free(path);
-	close(log_fd);
-	close(null_fd);
-	return pid;
-fail:
-	free(path);
-	if (log_fd >= 0)
-		close(log_fd);
-	if (null_fd >= 0)
-		close(null_fd);
-	return -1;
-}
-
 /* Reads what is there into the console (console true) or the result
  * stream; returns bytes read (0 when nothing). */
 static ssize_t drain(int fd, struct session_io *io, bool console)
@@ -159,11 +113,6 @@ static ssize_t drain(int fd, struct session_io *io, bool console)
 			session_io_result(io, buf, n);
 	}
 	return total;
-}
-
-static int pidfd_open_compat(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
 static char *last_line_of(const char *path)
@@ -228,28 +177,26 @@ static int pump_until_exit(struct session_io *io, struct pipes *p, struct plan_o
 	}
 }
 
-/* Waits for QEMU; its end (exited or killed) into r unless daxtest
- * already said why it stopped it, its peak RSS into r->max_rss_kb. */
-static void reap(pid_t pid, struct session_result *r)
+/* Waits for QEMU (after a SIGKILL to its process group when stop): its
+ * end (exited or killed) into r unless daxtest already said why it
+ * stopped it, its peak RSS into r->max_rss_kb. */
+static void reap(struct proc_child *qemu, bool stop, struct session_result *r)
 {
-	struct rusage ru;
-	int status;
+	struct proc_exit e;
 
-	while (wait4(pid, &status, 0, &ru) < 0) {
-		if (errno != EINTR) {
-			session_result_set(r, GUEST_IO_ERROR, "wait4: %s", strerror(errno));
-			return;
-		}
+	if ((stop ? proc_stop(qemu, &e) : proc_reap(qemu, &e)) < 0) {
+		session_result_set(r, GUEST_IO_ERROR, "wait4: %s", strerror(errno));
+		return;
 	}
-	r->max_rss_kb = ru.ru_maxrss;
+	r->max_rss_kb = e.max_rss_kb;
 	if (r->end != GUEST_NOT_STARTED)
 		return;
-	if (WIFEXITED(status)) {
-		r->end = GUEST_EXITED;
-		r->exit_status = WEXITSTATUS(status);
-	} else {
+	if (e.signal) {
 		r->end = GUEST_KILLED;
-		r->signal = WTERMSIG(status);
+		r->signal = e.signal;
+	} else {
+		r->end = GUEST_EXITED;
+		r->exit_status = e.code;
 	}
 }
 
@@ -257,11 +204,12 @@ static void qemu_backend_run(const struct session_opts *o, struct session_result
 {
 	struct session_io io = { .console_log = -1 };
 	struct plan_out plan = { 0 };
+	struct proc_child qemu = PROC_CHILD_INIT;
+	struct proc_spec spec = { .log_path = o->qemu_log };
 	struct pipes p;
 	struct strv argv = { 0 };
 	char *qmp = NULL, *cmdline = NULL;
-	pid_t pid = -1;
-	int pidfd = -1, err;
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	r->end = GUEST_NOT_STARTED;
@@ -286,18 +234,20 @@ static void qemu_backend_run(const struct session_opts *o, struct session_result
 	}
 	if (session_io_open(&io, o) < 0)
 		goto out;
-	pid = spawn_qemu(&argv, o->qemu_log);
-	if (pid < 0)
+	/* Its own process group, and SIGKILLed by the kernel if daxtest
+	 * dies: QEMU never outlives this lane's thread. */
+	spec.argv = (const char *const *)argv.v;
+	if (proc_start(&spec, &qemu) < 0) {
+		log_error("cannot start %s: %s", argv.v[0], strerror(errno));
 		goto out;
-	pidfd = pidfd_open_compat(pid);
-	if (pidfd < 0) {
+	}
+	if (qemu.pidfd < 0) {
 		session_result_set(r, GUEST_IO_ERROR, "pidfd_open: %s", strerror(errno));
 		goto out;
 	}
-	if (pump_until_exit(&io, &p, &plan, pidfd, r) < 0)
+	if (pump_until_exit(&io, &p, &plan, qemu.pidfd, r) < 0)
 		goto out;
-	reap(pid, r);
-	pid = -1;
+	reap(&qemu, false, r);
 	/* What the guest wrote before QEMU exited is still in the FIFOs. */
 	drain(p.console_out, &io, true);
 	drain(p.result_out, &io, false);
@@ -305,12 +255,8 @@ static void qemu_backend_run(const struct session_opts *o, struct session_result
 	if (r->end == GUEST_EXITED && r->exit_status != 0)
 		r->error = last_line_of(o->qemu_log);
 out:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		reap(pid, r);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
+	if (qemu.pid > 0)
+		reap(&qemu, true, r);
 	session_io_close(&io);
 	pipes_close(&p);
 	if (qmp)

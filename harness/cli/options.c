@@ -72,7 +72,7 @@ void options_usage(FILE *f)
 	      "  list           list the tests with a one-line description\n"
 	      "  shell          boot the test guest with a shell on the console\n"
 	      "  bisect         git bisect run in --ksrc between --good and --bad, daxtest as the step\n"
-	      "  repro NAME     run the recipe tests/repro/NAME.recipe: reproduced or not\n"
+	      "  repro NAME     run the repro case tests/repro/NAME.repro: reproduced or not\n"
 	      "  report DIR     write DIR/report.html again from DIR/results.json\n"
 	      "  compare A B    the tests whose result changed from run A to run B (their results.json)\n"
 	      "  results DIR    a run's results.json as lines for scripts:\n"
@@ -164,7 +164,7 @@ static int parse_command(struct options *o, int argc, char **argv, int *consumed
 		o->command = CMD_BISECT_STEP;
 	} else if (!strcmp(cmd, "repro")) {
 		if (!sub || sub[0] == '-') {
-			log_error("repro needs a recipe name (tests/repro/<name>.recipe)");
+			log_error("repro needs a repro case name (tests/repro/<name>.repro)");
 			return -1;
 		}
 		o->command = CMD_REPRO;
@@ -394,7 +394,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	if (!o->project_dir)
 		o->project_dir = default_project_dir();
 	if (!o->cache_dir)
-		o->cache_dir = cache_dir();
+		o->cache_dir = cache_dir_path();
 	if (!o->project_dir || !o->cache_dir)
 		return -1;
 	return 0;

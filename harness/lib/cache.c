@@ -45,51 +45,59 @@ static int make_private_dir(const char *dir)
 	return ret == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* HOME, else the password database's home directory. */
-static const char *home_dir(void)
+#define SHARED_FALLBACK "/tmp/daxtest-cache-"
+
+/* HOME, else the password database's home directory (malloc'd), or
+ * NULL. */
+static char *home_dir(void)
 {
 	const char *home = getenv("HOME");
-	struct passwd *pw;
+	struct passwd pw, *found = NULL;
+	char buf[4096];
 
 	if (home && *home)
-		return home;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
+		return strdup(home);
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &found) != 0 || !found ||
+	    !pw.pw_dir || !*pw.pw_dir)
+		return NULL;
+	return strdup(pw.pw_dir);
 }
 
-char *cache_dir(void)
+char *cache_dir_path(void)
 {
 	const char *env = getenv("DAXTEST_CACHE");
-	struct stat st;
-	char *dir;
-	bool shared = false;
+	char *home, *dir;
 
-	if (env && *env) {
-		dir = strdup(env);
-	} else if ((env = getenv("XDG_CACHE_HOME")) && *env) {
-		dir = path_join(env, "daxtest");
-	} else if ((env = home_dir())) {
-		dir = str_printf("%s/.cache/daxtest", env);
-	} else {
-		shared = true;
-		dir = str_printf("/tmp/daxtest-cache-%u", (unsigned int)getuid());
+	if (env && *env)
+		return strdup(env);
+	if ((env = getenv("XDG_CACHE_HOME")) && *env)
+		return path_join(env, "daxtest");
+	home = home_dir();
+	if (home) {
+		dir = str_printf("%s/.cache/daxtest", home);
+		free(home);
+		return dir;
 	}
-	if (!dir)
-		return NULL;
+	return str_printf(SHARED_FALLBACK "%u", (unsigned int)getuid());
+}
+
+int cache_dir_create(const char *dir)
+{
+	struct stat st;
+
 	if (make_private_dir(dir) < 0) {
 		log_error("cannot create the cache directory %s: %s", dir, strerror(errno));
-		free(dir);
-		return NULL;
+		return -1;
 	}
 	/* In /tmp another user could have made it first, kernel inside. */
-	if (shared && (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		       st.st_uid != getuid() || (st.st_mode & 0077))) {
+	if (!strncmp(dir, SHARED_FALLBACK, strlen(SHARED_FALLBACK)) &&
+	    (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+	     (st.st_mode & 0077))) {
 		log_error("the cache directory %s is not yours alone: set DAXTEST_CACHE or HOME",
 			  dir);
-		free(dir);
-		return NULL;
+		return -1;
 	}
-	return dir;
+	return 0;
 }
 
 /*

@@ -9,9 +9,13 @@
 #ifndef DAXTEST_CACHE_H
 #define DAXTEST_CACHE_H
 
-/* malloc'd cache directory (created, 0700 if new; the /tmp fallback
- * must be the user's alone), or NULL after logging. */
-char *cache_dir(void);
+/* The cache directory's path (malloc'd; NULL without memory), computed
+ * here and nowhere else; nothing is created. */
+char *cache_dir_path(void);
+/* Creates dir (0700 if new, missing parents 0755) for the stages that
+ * write it; the /tmp fallback must be the user's alone. 0, or -1 after
+ * logging. */
+int cache_dir_create(const char *dir);
 /* Exclusive lock on path (created); says so if it has to wait, and
  * stops waiting when the user interrupts (lib/interrupt.h).
  * Returns an fd for cache_unlock, or -1 after logging. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cache.h"
 #include "lib/clock.h"
 #include "lib/fsutil.h"
 #include "lib/host_tools.h"
@@ -39,7 +40,7 @@ static int build_kernel(const struct run_request *req, struct prepared *p)
 
 int prepare_kernel(const struct run_request *req, struct prepared *p)
 {
-	if (check_host(req, STAGES_KERNEL) < 0)
+	if (check_host(req, STAGES_KERNEL) < 0 || cache_dir_create(req->cache_dir) < 0)
 		return -1;
 	return build_kernel(req, p);
 }
@@ -96,6 +97,8 @@ int prepare_all(const struct run_request *req, unsigned int stages, struct prepa
 	if (!check_cells(req, &p->matrix.cells))
 		return -1;
 	if (test_catalog_expand(&p->catalog, req->project_dir, &p->matrix, req->iterations) < 0)
+		return -1;
+	if (cache_dir_create(req->cache_dir) < 0)
 		return -1;
 	p->agent = path_join(req->project_dir, "build/guest/daxtest-agent");
 	if (!p->agent)

@@ -53,9 +53,11 @@ static void new_cache_is_private(void **state)
 	char *dir;
 
 	setenv("DAXTEST_CACHE", want, 1);
-	dir = cache_dir();
+	dir = cache_dir_path();
 	assert_non_null(dir);
 	assert_string_equal(dir, want);
+	assert_int_equal(access(dir, F_OK), -1);
+	assert_int_equal(cache_dir_create(dir), 0);
 	assert_int_equal(mode_of(dir), 0700);
 	/* parents it had to create are ordinary directories (umask 022) */
 	assert_int_equal(mode_of(parent), 0755);
@@ -72,8 +74,9 @@ static void existing_cache_keeps_its_mode(void **state)
 	assert_int_equal(mkdir(want, 0755), 0);
 	assert_int_equal(chmod(want, 0750), 0);
 	setenv("DAXTEST_CACHE", want, 1);
-	dir = cache_dir();
+	dir = cache_dir_path();
 	assert_non_null(dir);
+	assert_int_equal(cache_dir_create(dir), 0);
 	assert_int_equal(mode_of(dir), 0750);
 	free(dir);
 	free(want);
@@ -86,9 +89,10 @@ static void xdg_cache_home_is_used(void **state)
 
 	unsetenv("DAXTEST_CACHE");
 	setenv("XDG_CACHE_HOME", xdg, 1);
-	dir = cache_dir();
+	dir = cache_dir_path();
 	assert_non_null(dir);
 	assert_string_equal(dir, want);
+	assert_int_equal(cache_dir_create(dir), 0);
 	assert_int_equal(mode_of(dir), 0700);
 	free(dir);
 	free(xdg);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * repro.c - daxtest repro: run a bug's recipe and say whether it reproduced
+ * repro.c - daxtest repro: run a bug's repro case and say whether it reproduced
  */
 #include <fnmatch.h>
 #include <json-c/json.h>
@@ -15,7 +15,7 @@
 #include "cli/repro.h"
 #include "run/runner.h"
 
-static bool wanted(const struct recipe *r, const char *subtest)
+static bool wanted(const struct repro_case *r, const char *subtest)
 {
 	size_t i;
 
@@ -25,9 +25,9 @@ static bool wanted(const struct recipe *r, const char *subtest)
 	return false;
 }
 
-/* Prints the failed subtests of results.json that the recipe names;
+/* Prints the failed subtests of results.json that the repro case names;
  * returns how many there were, or -1 when the file cannot be read. */
-static int matching_failures(const struct recipe *r, const char *json_path)
+static int matching_failures(const struct repro_case *r, const char *json_path)
 {
 	json_object *root = json_object_from_file(json_path), *tests;
 	size_t i, j;
@@ -62,25 +62,25 @@ static int matching_failures(const struct recipe *r, const char *json_path)
 
 int repro_run(const struct options *o, volatile sig_atomic_t *interrupted)
 {
-	char *path = str_printf("%s/tests/repro/%s.recipe", o->project_dir, o->repro);
+	char *path = str_printf("%s/tests/repro/%s.repro", o->project_dir, o->repro);
 	char *dir = str_printf("%s/tests/repro", o->project_dir);
 	char *text = NULL, *series = NULL, *config = NULL, *results = NULL, *json = NULL;
 	struct options run = *o;
 	struct run_request req;
-	struct recipe r = { 0 };
+	struct repro_case r = { 0 };
 	const char *label;
 	int ret = 2, rc, found;
 
 	if (!path || !dir)
 		goto out;
 	if (read_file(path, &text, NULL) < 0) {
-		log_error("no recipe %s (tests/repro/ lists them)", path);
+		log_error("no repro case %s (tests/repro/ lists them)", path);
 		goto out;
 	}
-	if (recipe_parse(&r, text, path) < 0)
+	if (repro_case_parse(&r, text, path) < 0)
 		goto out;
 	/* --ksrc (a tree of the affected or the fixed version) wins over
-	 * the recipe's Debian kernel. */
+	 * the repro case's Debian kernel. */
 	run.kernel = o->ksrc ? NULL : o->kernel ? o->kernel : r.affected;
 	label = o->ksrc ? o->ksrc : run.kernel;
 	run.tests = r.tests;
@@ -118,12 +118,12 @@ int repro_run(const struct options *o, volatile sig_atomic_t *interrupted)
 		char *globs = strv_join(&r.fails);
 
 		printf("not reproduced: %s on %s (none of %s failed)\n", o->repro, label,
-		       globs ? globs : "the recipe's subtests");
+		       globs ? globs : "the repro case's subtests");
 		free(globs);
 		ret = 1;
 	}
 out:
-	recipe_free(&r);
+	repro_case_free(&r);
 	free(text);
 	free(path);
 	free(dir);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * daxtest repro NAME: reproduce a reported bug from its recipe,
- * tests/repro/NAME.recipe, "key: value" lines ('#' comments):
+ * daxtest repro NAME: reproduce a reported bug from its repro case,
+ * tests/repro/NAME.repro, "key: value" lines ('#' comments):
  *
  *	summary:   what goes wrong, one line
  *	reference: the fix (commit, subject, link)
@@ -9,8 +9,8 @@
  *	fixed:     a kernel that does not
  *	tests:     the programs to run (--tests globs)
  *	fails:     the subtests that fail where the bug is (globs, space-separated)
- *	patches:   optional quilt series (relative to the recipe) stacked on top
- *	config:    optional config fragment (relative to the recipe)
+ *	patches:   optional quilt series (relative to the .repro file) stacked on top
+ *	config:    optional config fragment (relative to the .repro file)
  *
  * It runs the tests on --kernel, or the affected kernel, and says whether
  * the bug reproduced: one of the "fails" subtests failed.

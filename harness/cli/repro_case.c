@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * repro_case.c - read the recipe of a reported bug (tests/repro/)
+ * repro_case.c - read the repro case of a reported bug (tests/repro/)
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@ static int set_field(char **slot, const char *value)
 	return *slot ? 0 : -1;
 }
 
-static int parse_kv(struct recipe *r, const char *key, char *value, const char *where)
+static int parse_kv(struct repro_case *r, const char *key, char *value, const char *where)
 {
 	static const char *const names[] = {
 		"summary", "reference", "affected", "fixed", "tests", "patches", "config",
@@ -42,7 +42,7 @@ static int parse_kv(struct recipe *r, const char *key, char *value, const char *
 	return -1;
 }
 
-int recipe_parse(struct recipe *r, const char *text, const char *source)
+int repro_case_parse(struct repro_case *r, const char *text, const char *source)
 {
 	char *copy = strdup(text), *line, *next, where[512];
 	unsigned int lineno = 0;
@@ -74,13 +74,13 @@ int recipe_parse(struct recipe *r, const char *text, const char *source)
 	}
 	free(copy);
 	if (!ret && (!r->summary || !r->affected || !r->tests || !r->fails.n)) {
-		log_error("%s: a recipe needs summary, affected, tests and fails", source);
+		log_error("%s: a repro case needs summary, affected, tests and fails", source);
 		ret = -1;
 	}
 	return ret;
 }
 
-void recipe_free(struct recipe *r)
+void repro_case_free(struct repro_case *r)
 {
 	free(r->summary);
 	free(r->reference);

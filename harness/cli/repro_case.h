@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The recipe of a reported bug, tests/repro/<name>.recipe (see repro.h
+ * The repro case of a reported bug, tests/repro/<name>.repro (see repro.h
  * for the keys).
  */
 #ifndef DAXTEST_RECIPE_H
@@ -8,14 +8,14 @@
 
 #include "lib/strv.h"
 
-struct recipe {
+struct repro_case {
 	char *summary, *reference, *affected, *fixed, *tests, *patches, *config;
 	struct strv fails;
 };
 
-/* Parses a recipe's text. 0, or -1 after logging (unknown key, a missing
+/* Parses a repro case's text. 0, or -1 after logging (unknown key, a missing
  * summary, affected, tests or fails). */
-int recipe_parse(struct recipe *r, const char *text, const char *source);
-void recipe_free(struct recipe *r);
+int repro_case_parse(struct repro_case *r, const char *text, const char *source);
+void repro_case_free(struct repro_case *r);
 
 #endif /* DAXTEST_RECIPE_H */

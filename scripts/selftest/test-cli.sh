@@ -89,9 +89,9 @@ expect_error "unknown kernel name" "--kernel debian-7: expected debian-<major>.<
 	"$daxtest" run --kernel debian-7
 expect_error "a kernel name and a kernel tree" "give one of them" \
 	"$daxtest" run --kernel debian-6.1 --ksrc "$tmp"
-expect_error "repro without a recipe" "repro needs a recipe name" \
+expect_error "repro without a name" "repro needs a repro case name" \
 	"$daxtest" repro
-expect_error "repro of an unknown recipe" "no recipe .*/tests/repro/no-such-bug.recipe" \
+expect_error "repro of an unknown case" "no repro case .*/tests/repro/no-such-bug.repro" \
 	"$daxtest" repro no-such-bug
 expect_error "report without a directory" "report needs a results directory" \
 	"$daxtest" report

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_repro_case.c - reading bug recipes, and the project's own
+ * test_repro_case.c - reading repro cases, and the project's own
  */
 #include <glob.h>
 #include <setjmp.h>
@@ -26,9 +26,9 @@ static void reads_every_key(void **state)
 		"tests:     hwpoison/badblocks\n"
 		"fails:     qbb.*.mmap_sigbus qbb.*.pread_eio\n"
 		"patches:   x/series\n";
-	struct recipe r;
+	struct repro_case r;
 
-	assert_int_equal(recipe_parse(&r, text, "r"), 0);
+	assert_int_equal(repro_case_parse(&r, text, "r"), 0);
 	assert_string_equal(r.summary, "a thing breaks");
 	assert_string_equal(r.affected, "debian-6.1");
 	assert_string_equal(r.fixed, "debian-6.12");
@@ -36,7 +36,7 @@ static void reads_every_key(void **state)
 	assert_string_equal(r.patches, "x/series");
 	assert_int_equal(r.fails.n, 2);
 	assert_string_equal(r.fails.v[1], "qbb.*.pread_eio");
-	recipe_free(&r);
+	repro_case_free(&r);
 }
 
 static void refuses_incomplete_or_unknown(void **state)
@@ -47,33 +47,33 @@ static void refuses_incomplete_or_unknown(void **state)
 		"summary: s\naffected: debian-6.1\ntests: a\nfails: x\ncolour: red\n",
 		"summary s\n",						/* no colon */
 	};
-	struct recipe r;
+	struct repro_case r;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (recipe_parse(&r, bad[i], "r") != -1)
-			fail_msg("accepted recipe %zu", i);
-		recipe_free(&r);
+		if (repro_case_parse(&r, bad[i], "r") != -1)
+			fail_msg("accepted repro case %zu", i);
+		repro_case_free(&r);
 	}
 }
 
-/* Every shipped recipe parses. */
-static void project_recipes_parse(void **state)
+/* Every shipped repro case parses. */
+static void project_repro_cases_parse(void **state)
 {
 	glob_t g;
 	size_t i;
 
-	assert_int_equal(glob("tests/repro/*.recipe", 0, NULL, &g), 0);
+	assert_int_equal(glob("tests/repro/*.repro", 0, NULL, &g), 0);
 	assert_true(g.gl_pathc >= 3);
 	for (i = 0; i < g.gl_pathc; i++) {
-		struct recipe r;
+		struct repro_case r;
 		char *text = NULL;
 
 		assert_int_equal(read_file(g.gl_pathv[i], &text, NULL), 0);
-		if (recipe_parse(&r, text, g.gl_pathv[i]) < 0)
+		if (repro_case_parse(&r, text, g.gl_pathv[i]) < 0)
 			fail_msg("%s does not parse", g.gl_pathv[i]);
 		assert_non_null(r.fixed);
-		recipe_free(&r);
+		repro_case_free(&r);
 		free(text);
 	}
 	globfree(&g);
@@ -84,7 +84,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_every_key),
 		cmocka_unit_test(refuses_incomplete_or_unknown),
-		cmocka_unit_test(project_recipes_parse),
+		cmocka_unit_test(project_repro_cases_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

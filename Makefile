@@ -93,6 +93,7 @@ $(BUILD)/unit/%: harness/tests/%.c $$(UNIT_EXTRA_$$*) $(HARNESS_SAN_LIB)
 		$(UNIT_EXTRA_$*) $(HARNESS_SAN_LIB) -lcmocka $(HARNESS_LIBS)
 
 unit: $(UNIT_BINS)
+	@scripts/check-source.sh
 	@scripts/run-unit-tests.sh $(UNIT_BINS)
 
 kernel: deps all

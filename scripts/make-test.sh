@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make test: the project's own tests, then the DAX suite in a guest.
-#   1. host unit tests (cmocka, ASan+UBSan)
+#   1. the source rules (scripts/check-source.sh: stage order of the
+#      includes, no thread-unsafe libc calls) and the host unit tests
+#      (cmocka, ASan+UBSan)
 #   2. daxtest run (what make check runs)
 #   3. the black-box scripts of scripts/selftest/, each run as
 #      "SCRIPT DAXTEST RESULTS_DIR" (RESULTS_DIR: step 2's run) and each
@@ -17,6 +19,8 @@
 #        qemu+tcp://127.0.0.1/system
 #      - test-fixtures.sh: reliability: misbehaving tests (tests/fixtures),
 #        QEMU and the guest broken from outside, signals, two runs at once
+#      - test-prep.sh: before and around the guests: a malformed test,
+#        signals during a kernel build, a killed daxtest
 #      - bisect-selftest.sh: daxtest bisect over a small kernel history with
 #        one broken commit
 #      - test-security.sh, test-nonroot.sh: a run exposes nothing (private
@@ -51,6 +55,13 @@ add() {		# NAME PASSED FAILED
 	failed=$((failed + $3))
 	steps="$steps, $1 $2/$(($2 + $3))"
 }
+
+echo "== source rules"
+if "$here/check-source.sh"; then
+	add source 1 0
+else
+	add source 0 1
+fi
 
 echo "== unit tests"
 UNIT_COUNTS=$counts/unit "$here/run-unit-tests.sh" "$@"

@@ -12,6 +12,7 @@
 
 #include "cli/compare.h"
 #include "cli/results_cmd.h"
+#include "lib/cache.h"
 #include "lib/log.h"
 
 enum summary_key {
@@ -313,6 +314,10 @@ out:
 
 int cache_dir_cmd(const struct options *o)
 {
+	/* Scripts write below it (bisect-selftest's repository): it exists,
+	 * private, as every stage makes it. */
+	if (cache_dir_create(o->cache_dir) < 0)
+		return 2;
 	printf("%s\n", o->cache_dir);
 	return fflush(stdout) == 0 ? 0 : 2;
 }

@@ -52,7 +52,7 @@ int results_print(FILE *f, const struct run_report *r, const struct report_total
 		  const struct results_request *req);
 /* daxtest results: 0, or 2 after logging. */
 int results_cmd(int argc, char *const *argv);
-/* daxtest cache-dir: 0, or 2. */
+/* daxtest cache-dir: prints it (created as the stages create it): 0, or 2. */
 int cache_dir_cmd(const struct options *o);
 
 #endif /* DAXTEST_RESULTS_CMD_H */

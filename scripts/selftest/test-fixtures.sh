@@ -44,9 +44,10 @@ wait_for_console()
 	return 1
 }
 
+# Whether the run's KTAP has a result line for fixtures/NAME (quietly).
 ktap_line()
 {
-	grep -E "^(not )?ok [0-9]+ fixtures/$1@" "$tmp/out"
+	grep -qE "^(not )?ok [0-9]+ fixtures/$1@" "$tmp/out"
 }
 
 echo "TAP version 13"
@@ -56,7 +57,7 @@ mkdir -p "$tmp/w1"
 TMPDIR="$tmp/w1" "$daxtest" run "${base[@]}" --tests 'fixtures/*' --results "$tmp/r1" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 check_cmd "fixtures run: exit 1 (tests failed, the run itself did not)" [ "$rc" -eq 1 ]
-check_cmd "healthy passes" ktap_line healthy -q
+check_cmd "healthy passes" ktap_line healthy
 check_cmd "spin: TIMEOUT" grep -qE '^not ok [0-9]+ fixtures/spin@.*# TIMEOUT' "$tmp/out"
 check_cmd "fake KTAP: fails as broken KTAP" grep -qE '^not ok [0-9]+ fixtures/fake_ktap@.*broken KTAP' "$tmp/out"
 check_cmd "fake KTAP: its fake results stay nested" bash -c "! grep -qE '^ok [0-9]+ (reflink|per-file-dax)/' '$tmp/out'"

@@ -87,6 +87,9 @@ enum accel accel_probe(const char *qemu, const char *work_dir, const char **why)
 	if (ret == PROBE_EXIT) {
 		result = ACCEL_KVM;
 		*why = NULL;
+	} else if (ret == PROC_INTERRUPTED) {
+		/* Not an answer: never cached (accel_probe_cached). */
+		*why = "the KVM probe was interrupted";
 	} else if (ret >= 128) {
 		*why = "a KVM probe guest hung";
 	} else {
@@ -156,7 +159,10 @@ enum accel accel_probe_cached(const char *qemu, const char *work_dir,
 		for (i = 0; *why && i < 4; i++)
 			if (!strcmp(*why, reasons[i]))
 				reason = (int)i;
-		line = str_printf("%s %s %d\n", id, accel_name(a), reason);
+		/* Only the known answers are kept: an interrupted probe
+		 * says nothing about the host. */
+		line = reason >= 0 || a == ACCEL_KVM ?
+		       str_printf("%s %s %d\n", id, accel_name(a), reason) : NULL;
 		if (line)
 			write_file_atomic(path, line, strlen(line), 0600);
 	}

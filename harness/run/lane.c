@@ -417,10 +417,13 @@ static int session_lost(struct lane *l, const struct session_result *s)
 {
 	char msg[600];
 
-	if (s->end == GUEST_KILLED)
+	if (s->end == GUEST_KILLED && s->signal)
 		snprintf(msg, sizeof(msg), "%sQEMU was killed by signal %d (SIG%s) from outside daxtest%s%s",
 			 l->tag, s->signal, sigabbrev_np(s->signal) ? sigabbrev_np(s->signal) : "?",
 			 s->error ? ": " : "", s->error ? s->error : "");
+	else if (s->end == GUEST_KILLED)
+		snprintf(msg, sizeof(msg), "%sQEMU was stopped from outside daxtest: %s", l->tag,
+			 s->error ? s->error : "no reason given");
 	else
 		snprintf(msg, sizeof(msg), "%sdaxtest lost the guest: %s", l->tag,
 			 s->error ? s->error : guest_end_name(s->end));
@@ -474,15 +477,16 @@ static int after_session(struct lane *l, const struct session_result *s,
 		run_state_fail(l->run, msg);
 		return -1;
 	}
+	/* Not by daxtest (its watchdog, power cuts and interrupts say so),
+	 * and not the guest (a panic makes QEMU exit): the host, during the
+	 * boot or a test. */
+	if (s->end == GUEST_KILLED)
+		return session_lost(l, s);
 	if (!l->hello) {
 		boot_failure(l, s, console_mark_at_boot, msg, sizeof(msg));
 		run_state_fail(l->run, msg);
 		return -1;
 	}
-	/* Not by daxtest (its watchdog, power cuts and interrupts say so),
-	 * and not the guest (a panic makes QEMU exit): the host. */
-	if (s->end == GUEST_KILLED)
-		return session_lost(l, s);
 	if (l->current >= 0)
 		return test_crashed(l, s);
 	if (l->ended) {

@@ -282,6 +282,11 @@ static bool drain_all(struct lv *l)
 	return got;
 }
 
+static bool stopped(const struct lv *l)
+{
+	return atomic_load(&l->ev->stopped) || (l->console_eof && l->channel_eof);
+}
+
 /* The plan goes out as the guest takes it. -1 when the channel failed
  * (r says so). */
 static int send_plan(struct lv *l, struct session_result *r)
@@ -292,6 +297,12 @@ static int send_plan(struct lv *l, struct session_result *r)
 
 		if (n == -2)
 			return 0;
+		if (n <= 0 && (stopped(l) || l->channel_eof || virDomainIsActive(l->dom) != 1)) {
+			/* It died with the plan half sent: its console
+			 * says why, not the failed send. */
+			l->plan_sent = l->plan_len;
+			return 0;
+		}
 		if (n <= 0) {
 			session_result_set(r, GUEST_IO_ERROR,
 					   "libvirt: cannot send the test plan to %s: %s",
@@ -301,11 +312,6 @@ static int send_plan(struct lv *l, struct session_result *r)
 		l->plan_sent += n;
 	}
 	return 0;
-}
-
-static bool stopped(const struct lv *l)
-{
-	return atomic_load(&l->ev->stopped) || (l->console_eof && l->channel_eof);
 }
 
 /* 0 when the domain stopped by itself, -1 when it is to be destroyed
@@ -340,12 +346,32 @@ static void drain_after_stop(struct lv *l)
 		  mono_ms() - end + EOF_GRACE_MS);
 }
 
+/* Both streams ended: the STOPPED event may still be on its way. True
+ * when it came, or when the domain is gone; false when it still runs
+ * (daxtest lost its streams: a daemon restart, a dropped connection). */
+static bool wait_stopped_event(struct lv *l)
+{
+	long end = mono_ms() + EOF_GRACE_MS;
+
+	while (!atomic_load(&l->ev->stopped) && mono_ms() < end)
+		nap(POLL_MS);
+	return atomic_load(&l->ev->stopped) || virDomainIsActive(l->dom) != 1;
+}
+
 /* The daemon's word on how the domain stopped. */
 static void stop_status(struct lv *l, struct session_result *r)
 {
-	int detail = atomic_load(&l->ev->detail);
+	int detail;
 
+	if (!wait_stopped_event(l)) {
+		session_result_set(r, GUEST_IO_ERROR,
+				   "libvirt: the streams of domain %s ended while it still runs",
+				   l->name);
+		return;
+	}
+	detail = atomic_load(&l->ev->detail);
 	if (!atomic_load(&l->ev->stopped) || detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN) {
+		/* Gone without an event: ended by itself. */
 		r->end = GUEST_EXITED;
 		return;
 	}

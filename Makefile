@@ -85,7 +85,8 @@ $(AGENT): $(GUEST_OBJS)
 # A unit test is one file, harness/tests/<stage>/test_<what>.c, linked
 # with the sanitized library (and the fuzz targets, for the test that
 # replays the saved fuzz inputs).
-UNIT_EXTRA_parse/test_fuzz_regressions := harness/tests/fuzz/fuzz_targets.c
+UNIT_EXTRA_parse/test_fuzz_regressions := $(BUILD)/san/harness/tests/fuzz/fuzz_targets.o
+.SECONDARY: $(UNIT_EXTRA_parse/test_fuzz_regressions)
 .SECONDEXPANSION:
 $(BUILD)/unit/%: harness/tests/%.c $$(UNIT_EXTRA_$$*) $(HARNESS_SAN_LIB)
 	@mkdir -p $(@D)
@@ -153,5 +154,8 @@ clean:
 	rm -rf $(BUILD)
 
 DEP_FILES	:= $(patsubst %.c,$(BUILD)/%.d,$(HARNESS_SRCS) harness/cli/main.c $(GUEST_SRCS)) \
-		   $(patsubst %.c,$(BUILD)/san/%.d,$(HARNESS_SRCS)) $(addsuffix .d,$(UNIT_BINS))
+		   $(patsubst %.c,$(BUILD)/san/%.d,$(HARNESS_SRCS) harness/tests/fuzz/fuzz_targets.c) \
+		   $(addsuffix .d,$(UNIT_BINS) $(FUZZ_BINS)) \
+		   $(patsubst harness/%.c,$(BUILD)/fuzz/obj/%.d,$(HARNESS_SRCS) \
+		   harness/tests/fuzz/fuzz_targets.c)
 -include $(DEP_FILES)

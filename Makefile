@@ -64,6 +64,10 @@ $(BUILD)/san/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HARNESS_CFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
+$(BUILD)/san/plugin/%.o: plugin/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -I. $(DEPFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
+
 $(HARNESS_LIB): $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRCS))
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -86,7 +90,11 @@ $(AGENT): $(GUEST_OBJS)
 # with the sanitized library (and the fuzz targets, for the test that
 # replays the saved fuzz inputs).
 UNIT_EXTRA_parse/test_fuzz_regressions := $(BUILD)/san/harness/tests/fuzz/fuzz_targets.o
-.SECONDARY: $(UNIT_EXTRA_parse/test_fuzz_regressions)
+# The persistence model of the TCG plugin (plugin/) is host code too.
+UNIT_EXTRA_plugin/test_pmem_model := $(BUILD)/san/plugin/pmem_model.o
+UNIT_EXTRA_plugin/test_x86_persist := $(BUILD)/san/plugin/x86_persist.o
+.SECONDARY: $(UNIT_EXTRA_parse/test_fuzz_regressions) $(UNIT_EXTRA_plugin/test_pmem_model) \
+	$(UNIT_EXTRA_plugin/test_x86_persist)
 .SECONDEXPANSION:
 $(BUILD)/unit/%: harness/tests/%.c $$(UNIT_EXTRA_$$*) $(HARNESS_SAN_LIB)
 	@mkdir -p $(@D)
@@ -154,7 +162,8 @@ clean:
 	rm -rf $(BUILD)
 
 DEP_FILES	:= $(patsubst %.c,$(BUILD)/%.d,$(HARNESS_SRCS) harness/cli/main.c $(GUEST_SRCS)) \
-		   $(patsubst %.c,$(BUILD)/san/%.d,$(HARNESS_SRCS) harness/tests/fuzz/fuzz_targets.c) \
+		   $(patsubst %.c,$(BUILD)/san/%.d,$(HARNESS_SRCS) harness/tests/fuzz/fuzz_targets.c \
+		   $(wildcard plugin/*.c)) \
 		   $(addsuffix .d,$(UNIT_BINS) $(FUZZ_BINS)) \
 		   $(patsubst harness/%.c,$(BUILD)/fuzz/obj/%.d,$(HARNESS_SRCS) \
 		   harness/tests/fuzz/fuzz_targets.c)

@@ -45,13 +45,16 @@ GUEST_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(GUEST_SRCS))
 
 DAXTEST		:= $(BUILD)/daxtest
 AGENT		:= $(BUILD)/guest/daxtest-agent
+# The persistence model as a QEMU TCG plugin (plugin/persist_plugin.c).
+PERSIST_PLUGIN	:= $(BUILD)/plugin/daxtest-persist.so
+PLUGIN_SRCS	:= $(wildcard plugin/*.c)
 RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(SERIES),--series $(SERIES)) \
 		   $(if $(PATCHES),--patches $(PATCHES)) \
 		   $(if $(TESTS),--tests '$(TESTS)') $(if $(MATRIX),--matrix $(MATRIX)) \
 		   $(if $(J),-j $(J)) $(DAXTEST_ARGS)
 
 .PHONY: all deps fuzz-deps kernel image check test unit bench mutants fuzz clean
-all: $(DAXTEST) $(AGENT)
+all: $(DAXTEST) $(AGENT) $(PERSIST_PLUGIN)
 
 deps:
 	@scripts/deps.sh
@@ -85,6 +88,13 @@ $(BUILD)/guest/%.o: guest/%.c
 
 $(AGENT): $(GUEST_OBJS)
 	$(CC) -static $(CFLAGS) -o $@ $^
+
+$(BUILD)/plugin/%.pic.o: plugin/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -I. $(DEPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(PERSIST_PLUGIN): $(patsubst plugin/%.c,$(BUILD)/plugin/%.pic.o,$(PLUGIN_SRCS))
+	$(CC) $(CFLAGS) -shared -o $@ $^ -pthread
 
 # A unit test is one file, harness/tests/<stage>/test_<what>.c, linked
 # with the sanitized library (and the fuzz targets, for the test that
@@ -165,6 +175,7 @@ DEP_FILES	:= $(patsubst %.c,$(BUILD)/%.d,$(HARNESS_SRCS) harness/cli/main.c $(GU
 		   $(patsubst %.c,$(BUILD)/san/%.d,$(HARNESS_SRCS) harness/tests/fuzz/fuzz_targets.c \
 		   $(wildcard plugin/*.c)) \
 		   $(addsuffix .d,$(UNIT_BINS) $(FUZZ_BINS)) \
+		   $(patsubst plugin/%.c,$(BUILD)/plugin/%.pic.d,$(PLUGIN_SRCS)) \
 		   $(patsubst harness/%.c,$(BUILD)/fuzz/obj/%.d,$(HARNESS_SRCS) \
 		   harness/tests/fuzz/fuzz_targets.c)
 -include $(DEP_FILES)

@@ -119,8 +119,10 @@ int patch_series_load(struct patch_series *s, const char *series_path)
 		log_error("cannot read patch series %s: %s", series_path, strerror(-ret));
 		return -1;
 	}
-	dir_copy = strdup(series_path);
+	/* Absolute: patch(1) runs in the kernel worktree, not here. */
+	dir_copy = realpath(series_path, NULL);
 	if (!dir_copy) {
+		log_error("cannot resolve patch series %s: %s", series_path, strerror(errno));
 		free(text);
 		return -1;
 	}

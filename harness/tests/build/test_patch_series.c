@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -67,6 +68,30 @@ static void parses_names_strip_and_comments(void **state)
 	assert_string_equal(s.patches[1].where, "series:4");
 	assert_non_null(strstr(s.patches[0].path, "/a.patch"));
 	patch_series_free(&s);
+}
+
+/* --patches kernel-patches/x/series, relative to where daxtest runs:
+ * patch(1) runs in the kernel worktree, so the patch paths must not be
+ * relative (they were: 'Can't open patch file'). */
+static void relative_series_gives_absolute_patches(void **state)
+{
+	struct dir *d = *state;
+	struct patch_series s = { 0 };
+	char *cwd = getcwd(NULL, 0), *sub = path_join(d->path, "sub");
+
+	assert_non_null(cwd);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	put(sub, "a.patch", good_patch);
+	put(sub, "series", "a.patch\n");
+	assert_int_equal(chdir(d->path), 0);
+	assert_int_equal(patch_series_load(&s, "sub/series"), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(s.nr, 1);
+	assert_int_equal(s.patches[0].path[0], '/');
+	assert_true(path_is_file(s.patches[0].path));
+	patch_series_free(&s);
+	free(sub);
+	free(cwd);
 }
 
 /* A patch for a later kernel is dropped; the others stay, in order. */
@@ -188,6 +213,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(parses_names_strip_and_comments, setup, teardown),
+		cmocka_unit_test_setup_teardown(relative_series_gives_absolute_patches, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(drops_patches_for_later_kernels, setup, teardown),
 		cmocka_unit_test_setup_teardown(rejects_bad_lines_and_missing_patches, setup, teardown),
 		cmocka_unit_test_setup_teardown(applies_and_records_touched_files, setup, teardown),

@@ -1,15 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The persistence model (plugin/) in a real guest: the project's kernel
-# and image, one 256 MiB NVDIMM, QEMU with the daxtest-persist plugin.
-# The guest writes a block with write()+fsync (non-temporal stores and a
-# fence: persistent) and stores a block through a DAX mmap without msync
-# (in the CPU cache only), then QEMU is SIGKILLed. The plugin's shadow
-# (the strict crash image) must hold the first block and not the second,
-# while the backing file, which QEMU wrote at once, holds both. Prints TAP.
+# The persistence model (plugin/) in a real guest: the project's image,
+# one 256 MiB NVDIMM, QEMU with the daxtest-persist plugin, and a script
+# as /init that writes to a DAX-mounted ext4 and then waits for the
+# power cut (QEMU SIGKILLed). The plugin's shadow, the strict crash
+# image, must hold what the kernel made persistent and nothing else,
+# while the backing file, which QEMU wrote at once, holds everything.
+#   1. the project's kernel: a block written with write()+fsync
+#      (non-temporal stores and a fence) survives; a block stored through
+#      a DAX mapping without msync is lost;
+#   2. with DAXTEST_PERSIST_INSTRUMENTED=1 (make persist, nightly: a
+#      second kernel build), the kernel with kernel-patches/instrument/
+#      (a load after each clwb, so that the plugin sees which line a
+#      flush names): a block stored through the mapping and msync'd
+#      survives, the next one, not msync'd, is lost.
+# Prints TAP.
 #
-# usage: test-persist.sh DAXTEST
+# usage: [DAXTEST_PERSIST_INSTRUMENTED=1] test-persist.sh DAXTEST
 set -u
 
 daxtest=$(realpath "$1")
@@ -25,80 +33,117 @@ cleanup()
 trap cleanup EXIT
 . "$here/scripts/tap.sh"
 
-kernel=$("$daxtest" kernel build 2> "$tmp/err" | tail -1)
+instrumented=${DAXTEST_PERSIST_INSTRUMENTED:-0}
+stock=$("$daxtest" kernel build 2> "$tmp/err" | tail -1)
 image=$("$daxtest" image build 2>> "$tmp/err" | tail -1)
 TAP_DIAG=$tmp/err
-check "the project's kernel and image" "$([ -f "$kernel" ] && [ -f "$image" ] && [ -f "$plugin" ] && echo 1)"
+check "the project's kernel, the image and the plugin" \
+	"$([ -f "$stock" ] && [ -f "$image" ] && [ -f "$plugin" ] && echo 1)"
+if [ "$instrumented" = 1 ]; then
+	marked=$("$daxtest" kernel build --patches "$here/kernel-patches/instrument/series" \
+		 2>> "$tmp/err" | tail -1)
+	check "the instrumented kernel" "$([ -f "$marked" ] && echo 1)"
+fi
 
-# The image with a script as /init instead of the agent.
 mkdir "$tmp/root"
 lz4 -dc "$image" | (cd "$tmp/root" && cpio -idm --quiet)
-cat > "$tmp/root/init" <<'INIT'
+
+# make_init NAME WORKLOAD: the image with a script as /init that mounts
+# ext4 -o dax on the NVDIMM, runs WORKLOAD and waits for the cut.
+make_init()
+{
+	cat > "$tmp/root/init" <<INIT
 #!/bin/sh
 mkdir -p /proc /sys /dev /mnt
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 modprobe nfit; modprobe nd_pmem
-i=0; while [ ! -e /dev/pmem0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+i=0; while [ ! -e /dev/pmem0 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
 ndctl create-namespace -f -e namespace0.0 -m fsdax -M mem > /dev/null &&
 mkfs.ext4 -q -F -b 4096 /dev/pmem0 && mount -o dax /dev/pmem0 /mnt &&
-xfs_io -f -c "pwrite -q -S 0x55 0 4096" -c fsync /mnt/written &&
-xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 0x66 0 4096" /mnt/mapped &&
+$2 &&
 echo DAXTEST_CUT_NOW && sleep 1000
 echo DAXTEST_FAILED
 poweroff -f
 INIT
-chmod +x "$tmp/root/init"
-(cd "$tmp/root" && find . | cpio -o -H newc --quiet) > "$tmp/init.cpio"
+	chmod +x "$tmp/root/init"
+	(cd "$tmp/root" && find . | cpio -o -H newc --quiet) > "$tmp/$1.cpio"
+}
 
-# The NVDIMM's memory backend is QEMU's first RAM block: RAM-block
-# offset 0, where the plugin's addresses start (see pmem_model.h).
-size=$((256 << 20))
-truncate -s "$size" "$tmp/pmem.img"
-qemu-system-x86_64 -machine pc,nvdimm=on,accel=tcg -cpu max -smp 1 \
-	-m 512M,slots=2,maxmem=1G \
-	-object memory-backend-file,id=nvmem0,share=on,mem-path="$tmp/pmem.img",size=$size \
-	-device nvdimm,memdev=nvmem0,id=nvdimm0 \
-	-kernel "$kernel" -initrd "$tmp/init.cpio" \
-	-append 'console=ttyS0 panic=-1 rdinit=/init quiet' \
-	-nographic -no-reboot -display none \
-	-plugin "$plugin,region=0:$size:$tmp/pmem.img:$tmp/shadow.img" \
-	> "$tmp/console.log" 2>&1 &
-qemu_pid=$!
-cut=0
-for _ in $(seq 1 1200); do
-	if grep -q DAXTEST_CUT_NOW "$tmp/console.log"; then
-		cut=1
-		break
-	fi
-	kill -0 "$qemu_pid" 2>/dev/null || break
-	sleep 0.1
-done
-kill -KILL "$qemu_pid" 2>/dev/null
-wait "$qemu_pid" 2>/dev/null
-qemu_pid=
-TAP_DIAG=$tmp/console.log
-check "the guest wrote both blocks, then the power was cut" "$cut"
+# boot NAME KERNEL: boots it with the plugin, cuts the power when the
+# workload is done. 1 when the cut came after the workload.
+boot()
+{
+	local size=$((256 << 20)) cut=0
+	rm -f "$tmp/pmem.img" "$tmp/shadow.img"
+	truncate -s "$size" "$tmp/pmem.img"
+	# The NVDIMM's memory backend is QEMU's first RAM block: RAM-block
+	# offset 0, where the plugin's addresses start (pmem_model.h).
+	qemu-system-x86_64 -machine pc,nvdimm=on,accel=tcg -cpu max -smp 1 \
+		-m 512M,slots=2,maxmem=1G \
+		-object memory-backend-file,id=nvmem0,share=on,mem-path="$tmp/pmem.img",size=$size \
+		-device nvdimm,memdev=nvmem0,id=nvdimm0 \
+		-kernel "$2" -initrd "$tmp/$1.cpio" \
+		-append 'console=ttyS0 panic=-1 rdinit=/init quiet' \
+		-nographic -no-reboot -display none \
+		-plugin "$plugin,region=0:$size:$tmp/pmem.img:$tmp/shadow.img" \
+		> "$tmp/$1.log" 2>&1 &
+	qemu_pid=$!
+	for _ in $(seq 1 1200); do
+		if grep -q DAXTEST_CUT_NOW "$tmp/$1.log"; then
+			cut=1
+			break
+		fi
+		kill -0 "$qemu_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$qemu_pid" 2>/dev/null
+	wait "$qemu_pid" 2>/dev/null
+	qemu_pid=
+	echo "$cut"
+}
 
-# Where each block is in the backing file, and whether the shadow has it.
-block_state()	# BYTE: "at OFFSET live=1 shadow=0|1", or "absent"
+# block_state BYTE: "at OFFSET shadow=0|1" for the 4 KiB block of BYTE in
+# the backing file, or "absent".
+block_state()
 {
 	python3 - "$tmp/pmem.img" "$tmp/shadow.img" "$1" <<'PY'
 import sys
 live = open(sys.argv[1], 'rb').read()
-shadow = open(sys.argv[2], 'rb').read() if len(sys.argv) > 2 else b''
+shadow = open(sys.argv[2], 'rb').read()
 block = bytes([int(sys.argv[3], 0)]) * 4096
 at = live.find(block)
 if at < 0 or at % 4096:
     print('absent')
 else:
-    print('at %#x live=1 shadow=%d' % (at, shadow[at:at + 4096] == block))
+    print('at %#x shadow=%d' % (at, shadow[at:at + 4096] == block))
 PY
 }
+
+make_init stock 'xfs_io -f -c "pwrite -q -S 0x55 0 4096" -c fsync /mnt/written &&
+xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 0x66 0 4096" /mnt/mapped'
+cut=$(boot stock "$stock")
+TAP_DIAG=$tmp/stock.log
+check "project kernel: the guest did its writes, then the power was cut" "$cut"
 written=$(block_state 0x55)
 mapped=$(block_state 0x66)
-check "write()+fsync: persistent in the crash image ($written)" \
+check "project kernel: write()+fsync is in the crash image ($written)" \
 	"$(echo "$written" | grep -q 'shadow=1' && echo 1)"
-check "DAX mmap store, no msync: lost in the crash image ($mapped)" \
+check "project kernel: a DAX mmap store without msync is not ($mapped)" \
 	"$(echo "$mapped" | grep -q 'shadow=0' && echo 1)"
+
+if [ "$instrumented" != 1 ]; then
+	tap_finish
+fi
+
+make_init marked 'xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 0x77 0 4096" -c "msync -s 0 4096" -c "mwrite -S 0x44 8192 4096" /mnt/mapped'
+cut=$(boot marked "$marked")
+TAP_DIAG=$tmp/marked.log
+check "instrumented kernel: the guest did its writes, then the power was cut" "$cut"
+synced=$(block_state 0x77)
+unsynced=$(block_state 0x44)
+check "instrumented kernel: a DAX mmap store msync'd is in the crash image ($synced)" \
+	"$(echo "$synced" | grep -q 'shadow=1' && echo 1)"
+check "instrumented kernel: the next one, not msync'd, is not ($unsynced)" \
+	"$(echo "$unsynced" | grep -q 'shadow=0' && echo 1)"
 
 tap_finish

@@ -336,6 +336,7 @@ struct output {
 	int fd;		/* the pipe from the child; -1: none, or at EOF */
 	int log_fd;
 	size_t cap;	/* of *spec->capture */
+	bool discard;	/* the output could not be kept: read and drop it */
 };
 
 static int append_capture(const struct proc_spec *spec, size_t *cap,
@@ -399,6 +400,8 @@ static int pump_once(const struct proc_spec *spec, struct output *o, int ms)
 		o->fd = -1;
 		return 0;
 	}
+	if (o->discard)
+		return 0;
 	if (o->log_fd >= 0 && write_all(o->log_fd, buf, n) < 0)
 		return -1;
 	return append_capture(spec, &o->cap, buf, n);
@@ -479,8 +482,10 @@ static int finish(const struct proc_spec *spec, struct proc_child *c, struct out
 		return PROC_INTERRUPTED;
 	case WATCH_FAILED:
 	default:
-		close_output(o);
-		proc_stop(c, NULL);
+		/* Stopped as after an interrupt (make deletes the target it
+		 * was writing), its output read and dropped meanwhile. */
+		o->discard = true;
+		stop_gently(spec, c, o);
 		errno = err;
 		return -1;
 	}

@@ -57,7 +57,8 @@ struct proc_spec {
  * user interrupted (before it started, or while it ran: then its group
  * got SIGTERM, and SIGKILL a few seconds later), or -1 with errno set
  * when it could not be started or its output could not be written to
- * the log or captured (the group is SIGKILLed then).
+ * the log or captured (the group is then stopped as after an interrupt,
+ * its output dropped).
  */
 int proc_run(const struct proc_spec *spec);
 /* Runs argv and captures its stdout+stderr; returns as proc_run. */

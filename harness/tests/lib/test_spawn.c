@@ -189,6 +189,29 @@ static void log_write_failure_with_capture(void **state)
 	free(out);
 }
 
+/* After a failed log write the child is stopped as after an interrupt:
+ * SIGTERM first, so that make can delete the target it was writing (a
+ * SIGKILL left half-written objects in the cached build directory). */
+static void log_write_failure_stops_gently(void **state)
+{
+	char dir[] = "/tmp/daxtest-unit-XXXXXX", *mark, *script;
+	const char *argv[] = { "sh", "-c", NULL, NULL };
+	struct proc_spec spec = { .argv = argv, .log_path = "/dev/full" };
+	struct timed_run t;
+
+	assert_non_null(mkdtemp(dir));
+	mark = path_join(dir, "cleaned-up");
+	script = str_printf("trap 'touch %s; exit 1' TERM; while :; do echo x; done", mark);
+	argv[2] = script;
+	if (!run_within(&spec, &t))
+		fail_msg("proc_run hung after the log write failed");
+	assert_int_equal(t.ret, -1);
+	assert_true(path_is_file(mark));
+	remove_tree(dir);
+	free(mark);
+	free(script);
+}
+
 /* A timeout kills what the command started too (make's compilers), not
  * only the command. */
 static void timeout_kills_the_whole_group(void **state)
@@ -555,6 +578,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(log_write_failure_kills_the_child),
 		cmocka_unit_test(log_write_failure_with_capture),
+		cmocka_unit_test(log_write_failure_stops_gently),
 		cmocka_unit_test(timeout_kills_the_whole_group),
 		cmocka_unit_test(child_dies_with_killed_parent),
 		cmocka_unit_test(started_child_dies_with_killed_parent),

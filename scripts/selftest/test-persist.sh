@@ -119,17 +119,22 @@ else:
 PY
 }
 
+# check_block DESCRIPTION BYTE SHADOW: the block of BYTE is (SHADOW=1) or
+# is not (0) in the crash image.
+check_block()
+{
+	local state
+	state=$(block_state "$2")
+	check "$1 ($state)" "$(echo "$state" | grep -q "shadow=$3" && echo 1)"
+}
+
 make_init stock 'xfs_io -f -c "pwrite -q -S 0x55 0 4096" -c fsync /mnt/written &&
 xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 0x66 0 4096" /mnt/mapped'
 cut=$(boot stock "$stock")
 TAP_DIAG=$tmp/stock.log
 check "project kernel: the guest did its writes, then the power was cut" "$cut"
-written=$(block_state 0x55)
-mapped=$(block_state 0x66)
-check "project kernel: write()+fsync is in the crash image ($written)" \
-	"$(echo "$written" | grep -q 'shadow=1' && echo 1)"
-check "project kernel: a DAX mmap store without msync is not ($mapped)" \
-	"$(echo "$mapped" | grep -q 'shadow=0' && echo 1)"
+check_block "project kernel: write()+fsync is in the crash image" 0x55 1
+check_block "project kernel: a DAX mmap store without msync is not" 0x66 0
 
 if [ "$instrumented" != 1 ]; then
 	tap_finish
@@ -139,11 +144,7 @@ make_init marked 'xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 
 cut=$(boot marked "$marked")
 TAP_DIAG=$tmp/marked.log
 check "instrumented kernel: the guest did its writes, then the power was cut" "$cut"
-synced=$(block_state 0x77)
-unsynced=$(block_state 0x44)
-check "instrumented kernel: a DAX mmap store msync'd is in the crash image ($synced)" \
-	"$(echo "$synced" | grep -q 'shadow=1' && echo 1)"
-check "instrumented kernel: the next one, not msync'd, is not ($unsynced)" \
-	"$(echo "$unsynced" | grep -q 'shadow=0' && echo 1)"
+check_block "instrumented kernel: a DAX mmap store msync'd is in the crash image" 0x77 1
+check_block "instrumented kernel: the next one, not msync'd, is not" 0x44 0
 
 tap_finish

@@ -105,8 +105,16 @@ UNIT_EXTRA_parse/test_fuzz_regressions := $(BUILD)/san/harness/tests/fuzz/fuzz_t
 # The persistence model of the TCG plugin (plugin/) is host code too.
 UNIT_EXTRA_plugin/test_pmem_model := $(BUILD)/san/plugin/pmem_model.o
 UNIT_EXTRA_plugin/test_x86_persist := $(BUILD)/san/plugin/x86_persist.o
+UNIT_EXTRA_plugin/test_persist_regions := $(BUILD)/san/plugin/persist_regions.o
+UNIT_EXTRA_plugin/test_persist_journal := $(BUILD)/san/plugin/persist_journal.o \
+	$(BUILD)/san/plugin/pmem_model.o
+UNIT_EXTRA_plugin/test_shadow_file := $(BUILD)/san/plugin/shadow_file.o
+UNIT_EXTRA_plugin/test_insn_table := $(BUILD)/san/plugin/insn_table.o
+UNIT_EXTRA_plugin/test_persist_plugin := $(patsubst plugin/%.c,$(BUILD)/san/plugin/%.o,$(PLUGIN_SRCS))
 .SECONDARY: $(UNIT_EXTRA_parse/test_fuzz_regressions) $(UNIT_EXTRA_plugin/test_pmem_model) \
-	$(UNIT_EXTRA_plugin/test_x86_persist)
+	$(UNIT_EXTRA_plugin/test_x86_persist) $(UNIT_EXTRA_plugin/test_persist_regions) \
+	$(UNIT_EXTRA_plugin/test_persist_journal) $(UNIT_EXTRA_plugin/test_shadow_file) \
+	$(UNIT_EXTRA_plugin/test_insn_table) $(UNIT_EXTRA_plugin/test_persist_plugin)
 .SECONDEXPANSION:
 $(BUILD)/unit/%: harness/tests/%.c $$(UNIT_EXTRA_$$*) $(HARNESS_SAN_LIB)
 	@mkdir -p $(@D)

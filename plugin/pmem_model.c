@@ -58,7 +58,6 @@ int pmem_model_add_region(struct pmem_model *m, uint64_t base, uint64_t size,
 		if (base < r->base + r->size && r->base < base + size)
 			return -1;
 	}
-	memcpy(shadow, live, size);
 	m->regions[m->nr_regions++] = (struct pmem_region){
 		.base = base, .size = size, .live = live, .shadow = shadow,
 	};
@@ -217,6 +216,19 @@ struct access {
 	uint64_t pc;
 };
 
+/* True when [addr, addr + size) touches a region (an access is never
+ * larger than a region, so its ends tell). */
+static bool touches(const struct pmem_model *m, uint64_t addr, size_t size)
+{
+	return region_of(m, addr) || (size > 1 && region_of(m, addr + size - 1));
+}
+
+static void notify(const struct pmem_model *m, const struct pmem_line *l)
+{
+	if (m->on_line)
+		m->on_line(l, m->on_line_arg);
+}
+
 static int store_line(struct pmem_model *m, uint64_t line, void *arg)
 {
 	const struct access *a = arg;
@@ -225,7 +237,9 @@ static int store_line(struct pmem_model *m, uint64_t line, void *arg)
 	if (!l)
 		return -1;
 	l->dirty = true;
+	l->nt = false;
 	l->store_pc = a->pc;
+	notify(m, l);
 	return 0;
 }
 
@@ -234,6 +248,8 @@ int pmem_model_store(struct pmem_model *m, unsigned int vcpu, uint64_t addr, siz
 {
 	struct access a = { .vcpu = vcpu, .pc = pc };
 
+	if (!touches(m, addr, size))
+		return 0;
 	m->stores++;
 	return each_line(m, addr, size, store_line, &a);
 }
@@ -255,11 +271,15 @@ static int nt_store_line(struct pmem_model *m, uint64_t line, void *arg)
 {
 	const struct access *a = arg;
 	struct pmem_line *l = get(m, line);
+	int ret;
 
 	if (!l)
 		return -1;
 	l->store_pc = a->pc;
-	return snapshot(m, l, a->vcpu, a->pc);
+	l->nt = true;
+	ret = snapshot(m, l, a->vcpu, a->pc);
+	notify(m, l);
+	return ret;
 }
 
 int pmem_model_nt_store(struct pmem_model *m, unsigned int vcpu, uint64_t addr, size_t size,
@@ -267,13 +287,16 @@ int pmem_model_nt_store(struct pmem_model *m, unsigned int vcpu, uint64_t addr, 
 {
 	struct access a = { .vcpu = vcpu, .pc = pc };
 
-	m->stores++;
+	if (!touches(m, addr, size))
+		return 0;
+	m->nt_stores++;
 	return each_line(m, addr, size, nt_store_line, &a);
 }
 
 int pmem_model_flush(struct pmem_model *m, unsigned int vcpu, uint64_t addr, uint64_t pc)
 {
 	struct pmem_line *l;
+	int ret;
 
 	m->flushes++;
 	if (!region_of(m, addr))
@@ -282,7 +305,9 @@ int pmem_model_flush(struct pmem_model *m, unsigned int vcpu, uint64_t addr, uin
 	/* A clean line, or one whose snapshot is already its bytes. */
 	if (!l || !l->dirty)
 		return 0;
-	return snapshot(m, l, vcpu, pc);
+	ret = snapshot(m, l, vcpu, pc);
+	notify(m, l);
+	return ret;
 }
 
 void pmem_model_fence(struct pmem_model *m, unsigned int vcpu)
@@ -300,6 +325,7 @@ void pmem_model_fence(struct pmem_model *m, unsigned int vcpu)
 		persist_bytes(m, l->addr, l->snapshot);
 		l->pending = false;
 		l->flush_pc = 0;
+		notify(m, l);
 		if (!l->dirty)
 			drop(m, l);
 	}
@@ -313,8 +339,14 @@ void pmem_model_wbinvd(struct pmem_model *m)
 
 	m->fences++;
 	for (i = 0; i < m->cap; i++) {
-		if (m->lines[i].used)
-			persist_bytes(m, m->lines[i].addr, live_line(m, m->lines[i].addr));
+		struct pmem_line *l = &m->lines[i];
+
+		if (!l->used)
+			continue;
+		persist_bytes(m, l->addr, live_line(m, l->addr));
+		l->dirty = l->pending = false;
+		l->flush_pc = 0;
+		notify(m, l);
 	}
 	memset(m->lines, 0, m->cap * sizeof(*m->lines));
 	m->used = 0;

@@ -32,7 +32,8 @@
  * 7.2's plugin API reports RAM-block offsets (ram_addr), not guest
  * physical addresses, so the regions are given in that space. The
  * model does no I/O: the caller maps the backing file (live) and the
- * shadow. Not thread-safe: the caller serialises calls.
+ * shadow, and may follow every change of a line's state through
+ * on_line (to journal it). Not thread-safe: the caller serialises calls.
  */
 #ifndef DAXTEST_PMEM_MODEL_H
 #define DAXTEST_PMEM_MODEL_H
@@ -56,9 +57,11 @@ struct pmem_line {
 	bool used;
 	bool dirty;		/* stores since its snapshot (or since clean) */
 	bool pending;		/* a snapshot waits for vcpu's fence */
+	bool nt;		/* its last store was non-temporal */
 	unsigned int vcpu;
 	uint64_t store_pc;	/* guest PC of its last store */
-	uint64_t flush_pc;	/* guest PC of the flush of its snapshot; 0: none */
+	uint64_t flush_pc;	/* guest PC of the flush (or NT store) of its
+				 * pending snapshot; 0: none */
 	uint8_t snapshot[PMEM_LINE];
 };
 
@@ -75,16 +78,28 @@ struct pmem_model {
 	size_t cap, used;
 	struct pmem_pending *pending;	/* per vCPU */
 	unsigned int nr_vcpus;
-	/* counts, for the report and the tests */
-	uint64_t stores, flushes, fences, persisted_lines;
+	/*
+	 * Called after a line's state changed: a store or NT store to it, a
+	 * flush that took its snapshot, a fence or wbinvd that persisted it
+	 * (then with dirty and pending as they are after the event, before
+	 * a clean line is forgotten). NULL: nobody listens. l is valid only
+	 * during the call.
+	 */
+	void (*on_line)(const struct pmem_line *l, void *arg);
+	void *on_line_arg;
+	/* counts, for the report and the tests: stores and nt_stores touch
+	 * a region; flushes are the calls of pmem_model_flush() */
+	uint64_t stores, nt_stores, flushes, fences, persisted_lines;
 };
 
 /* 0, or -1 without memory. */
 int pmem_model_init(struct pmem_model *m, unsigned int nr_vcpus);
 void pmem_model_free(struct pmem_model *m);
-/* Adds a region (its shadow starts as a copy of live: what the file
- * held when the guest started is persistent). 0, or -1 when base or
- * size is not line-aligned, regions overlap or there are too many. */
+/* Adds a region. shadow must hold what live holds on entry (what the
+ * file held when the guest started is persistent); the model copies
+ * nothing here, so that a sparse shadow file stays sparse. 0, or -1
+ * when base or size is not line-aligned, regions overlap or there are
+ * too many. */
 int pmem_model_add_region(struct pmem_model *m, uint64_t base, uint64_t size,
 			  const uint8_t *live, uint8_t *shadow);
 /* True when addr is in a region. */

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_pmem_model.c - the persistence model: what a store, a flush, a
- * fence, a non-temporal store and wbinvd make persistent, and a random
- * workload against a line-by-line reference of the same rules
+ * fence, a non-temporal store and wbinvd make persistent, what it tells
+ * its line callback, and a random workload against a line-by-line
+ * reference of the same rules
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@ static int setup(void **state)
 	assert_non_null(f->live);
 	assert_non_null(f->shadow);
 	memset(f->live, 0xaa, SIZE);
+	memcpy(f->shadow, f->live, SIZE);	/* the caller's part */
 	assert_int_equal(pmem_model_init(&f->m, 2), 0);
 	assert_int_equal(pmem_model_add_region(&f->m, BASE, SIZE, f->live, f->shadow), 0);
 	*state = f;
@@ -69,6 +72,20 @@ static void shadow_starts_as_the_file(void **state)
 	assert_int_equal(persisted(f, BASE), 0xaa);
 	assert_int_equal(persisted(f, BASE + SIZE - 1), 0xaa);
 	assert_int_equal(pmem_model_nr_unpersisted(&f->m), 0);
+}
+
+/* The shadow is the caller's copy: adding a region writes none of it
+ * (a sparse shadow file would be allocated). */
+static void add_region_copies_nothing(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t live[128], shadow[128];
+
+	memset(live, 1, sizeof(live));
+	memset(shadow, 2, sizeof(shadow));
+	assert_int_equal(pmem_model_add_region(&f->m, 0, sizeof(live), live, shadow), 0);
+	assert_int_equal(shadow[0], 2);
+	assert_int_equal(shadow[127], 2);
 }
 
 static void store_alone_is_lost(void **state)
@@ -191,6 +208,128 @@ static void outside_and_bad_regions(void **state)
 	assert_int_equal(pmem_model_add_region(&f->m, 0, 64, other, other + 64), 0);
 }
 
+/* What the line callback heard: the last call, and how many. */
+struct heard {
+	size_t calls;
+	struct pmem_line last;
+};
+
+static void hear(const struct pmem_line *l, void *arg)
+{
+	struct heard *h = arg;
+
+	h->calls++;
+	h->last = *l;
+}
+
+static struct heard *listen(struct fixture *f)
+{
+	static struct heard h;
+
+	memset(&h, 0, sizeof(h));
+	f->m.on_line = hear;
+	f->m.on_line_arg = &h;
+	return &h;
+}
+
+static void expect_line(const struct heard *h, uint64_t addr, bool dirty, bool pending, bool nt)
+{
+	if (h->last.addr != addr || h->last.dirty != dirty || h->last.pending != pending ||
+	    h->last.nt != nt)
+		fail_msg("line %#llx: dirty %d pending %d nt %d, want %#llx: %d %d %d",
+			 (unsigned long long)h->last.addr, h->last.dirty, h->last.pending,
+			 h->last.nt, (unsigned long long)addr, dirty, pending, nt);
+}
+
+/* A store dirties; a flush takes the snapshot (pending, clean); a
+ * fence persists it; each change is heard once, after it happened. */
+static void callback_store_flush_fence(void **state)
+{
+	struct fixture *f = *state;
+	struct heard *h = listen(f);
+
+	store(f, 0, BASE + 200, 1, 8);
+	assert_int_equal(h->calls, 1);
+	expect_line(h, BASE + 192, true, false, false);
+	assert_int_equal(h->last.store_pc, 0x1000 + BASE + 200);
+	assert_int_equal(pmem_model_flush(&f->m, 0, BASE + 250, 0x2000), 0);
+	assert_int_equal(h->calls, 2);
+	expect_line(h, BASE + 192, false, true, false);
+	assert_int_equal(h->last.flush_pc, 0x2000);
+	pmem_model_fence(&f->m, 0);
+	assert_int_equal(h->calls, 3);
+	expect_line(h, BASE + 192, false, false, false);
+}
+
+/* A store after the flush: dirty and pending at once; the fence
+ * leaves it dirty. */
+static void callback_dirty_and_pending(void **state)
+{
+	struct fixture *f = *state;
+	struct heard *h = listen(f);
+
+	store(f, 1, BASE, 1, 8);
+	assert_int_equal(pmem_model_flush(&f->m, 1, BASE, 0x2000), 0);
+	store(f, 1, BASE + 8, 2, 8);
+	expect_line(h, BASE, true, true, false);
+	pmem_model_fence(&f->m, 1);
+	expect_line(h, BASE, true, false, false);
+	assert_int_equal(h->calls, 4);
+}
+
+/* An NT store is pending and NT at once, for each line it touches; a
+ * plain store after it clears NT. */
+static void callback_nt_store(void **state)
+{
+	struct fixture *f = *state;
+	struct heard *h = listen(f);
+
+	assert_int_equal(pmem_model_nt_store(&f->m, 0, BASE + 4096 + 32, 64, 0x3000), 0);
+	assert_int_equal(h->calls, 2);
+	expect_line(h, BASE + 4096 + 64, false, true, true);
+	assert_int_equal(h->last.store_pc, 0x3000);
+	store(f, 0, BASE + 4096 + 64, 1, 1);
+	expect_line(h, BASE + 4096 + 64, true, true, false);
+	assert_int_equal(f->m.nt_stores, 1);
+	assert_int_equal(f->m.stores, 1);
+}
+
+/* Nothing is heard of a flush of a clean line, of a second flush, or of
+ * accesses outside the regions; those are not counted as stores. */
+static void callback_silent_without_change(void **state)
+{
+	struct fixture *f = *state;
+	struct heard *h = listen(f);
+
+	assert_int_equal(pmem_model_flush(&f->m, 0, BASE, 0x2000), 0);
+	assert_int_equal(pmem_model_store(&f->m, 0, BASE - 64, 8, 0), 0);
+	assert_int_equal(pmem_model_nt_store(&f->m, 0, BASE + SIZE, 8, 0), 0);
+	assert_int_equal(h->calls, 0);
+	assert_int_equal(f->m.stores + f->m.nt_stores, 0);
+	store(f, 0, BASE, 1, 8);
+	assert_int_equal(pmem_model_flush(&f->m, 0, BASE, 0x2000), 0);
+	assert_int_equal(pmem_model_flush(&f->m, 0, BASE, 0x2000), 0);
+	assert_int_equal(h->calls, 2);
+	/* a store that ends in the region counts */
+	assert_int_equal(pmem_model_store(&f->m, 0, BASE - 4, 8, 0), 0);
+	assert_int_equal(f->m.stores, 2);
+}
+
+/* wbinvd makes every line clean, and says so for each. */
+static void callback_wbinvd(void **state)
+{
+	struct fixture *f = *state;
+	struct heard *h = listen(f);
+
+	store(f, 0, BASE, 1, 8);
+	assert_int_equal(pmem_model_nt_store(&f->m, 1, BASE + 64, 8, 0x3000), 0);
+	pmem_model_wbinvd(&f->m);
+	assert_int_equal(h->calls, 4);
+	assert_false(h->last.dirty);
+	assert_false(h->last.pending);
+	assert_int_equal(pmem_model_nr_unpersisted(&f->m), 0);
+}
+
 struct counter {
 	size_t n, dirty, pending;
 };
@@ -281,6 +420,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(shadow_starts_as_the_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(add_region_copies_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(store_alone_is_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(flush_without_fence_is_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(flush_then_fence_persists, setup, teardown),
@@ -290,6 +430,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wbinvd_persists_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(store_across_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(outside_and_bad_regions, setup, teardown),
+		cmocka_unit_test_setup_teardown(callback_store_flush_fence, setup, teardown),
+		cmocka_unit_test_setup_teardown(callback_dirty_and_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(callback_nt_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(callback_silent_without_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(callback_wbinvd, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_workload_matches_reference, setup, teardown),
 	};
 

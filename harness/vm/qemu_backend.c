@@ -12,11 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/fsutil.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
 #include "lib/strv.h"
 #include "vm/backend.h"
+#include "vm/persist_start.h"
 #include "vm/qemu_backend.h"
 #include "vm/session_io.h"
 
@@ -125,6 +127,41 @@ static char *last_line_of(const char *path)
 	return line ? str_rstrip(line) : NULL;
 }
 
+/* Whether QEMU exited, waiting a moment: a QEMU that dies closes its
+ * QMP socket just before its pidfd turns readable. */
+static bool exited_soon(int pidfd)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&pfd, 1, 200) > 0;
+}
+
+/*
+ * Under the persistence plugin QEMU starts paused (-S) until the
+ * plugin's regions file says where the NVDIMMs are (vm/persist_start.h).
+ * 0, or -1 with r set (QEMU stays paused; the caller stops it).
+ */
+static int start_persistence(const struct session_opts *o, int pidfd,
+			     struct session_result *r)
+{
+	char err[512], *qemu_said = NULL;
+
+	if (persist_start(o->qemu, pidfd, mono_ms() + PERSIST_START_TIMEOUT_MS, err,
+			  sizeof(err)) == 0)
+		return 0;
+	if (*o->interrupted) {
+		session_result_set(r, GUEST_INTERRUPTED, NULL);
+		return -1;
+	}
+	/* A QEMU that exited says why in its log (a plugin that did not load). */
+	if (exited_soon(pidfd))
+		qemu_said = last_line_of(o->qemu_log);
+	session_result_set(r, GUEST_IO_ERROR, "persistence plugin: %s%s%s", err,
+			   qemu_said ? "; QEMU: " : "", qemu_said ? qemu_said : "");
+	free(qemu_said);
+	return -1;
+}
+
 /* Writes what the plan FIFO takes now. 0, or -1 with r set. */
 static int send_plan(struct plan_out *plan, int fd, struct session_result *r)
 {
@@ -222,7 +259,8 @@ static void qemu_backend_run(const struct session_opts *o, struct session_result
 	o->qemu->result_pipe = p.result_base;
 	o->qemu->qmp_socket = qmp;
 	if (qemu_cmd_build(o->qemu, &argv) < 0) {
-		log_error("invalid guest description (paths must not contain ',')");
+		log_error("invalid guest description (paths must not contain ','; the "
+			  "persistence plugin needs TCG and a crash image per NVDIMM)");
 		goto out;
 	}
 	cmdline = strv_join(&argv);
@@ -245,6 +283,8 @@ static void qemu_backend_run(const struct session_opts *o, struct session_result
 		session_result_set(r, GUEST_IO_ERROR, "pidfd_open: %s", strerror(errno));
 		goto out;
 	}
+	if (o->qemu->plugin && start_persistence(o, qemu.pidfd, r) < 0)
+		goto out;
 	if (pump_until_exit(&io, &p, &plan, qemu.pidfd, r) < 0)
 		goto out;
 	reap(&qemu, false, r);

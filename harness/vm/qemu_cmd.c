@@ -121,6 +121,32 @@ static void add_chardevs(const struct qemu_config *c, struct strv *out)
 	}
 }
 
+/* Paused until persist_start() told the plugin where the NVDIMMs are. */
+static void add_plugin(const struct qemu_config *c, struct strv *out)
+{
+	if (!c->plugin)
+		return;
+	strv_add(out, "-S");
+	strv_add(out, "-plugin");
+	strv_add(out, c->plugin);
+}
+
+/* TCG plugins do not run under KVM; nothing resumes QEMU without its QMP
+ * socket, and the plugin models nothing without regions. */
+static bool valid_plugin(const struct qemu_config *c)
+{
+	unsigned int i;
+
+	if (!c->plugin)
+		return true;
+	if (c->accel != ACCEL_TCG || !c->plugin_regions || !c->qmp_socket || !c->nr_nvdimms)
+		return false;
+	for (i = 0; i < c->nr_nvdimms; i++)
+		if (!c->plugin_shadows[i])
+			return false;
+	return true;
+}
+
 static bool valid(const struct qemu_config *c)
 {
 	unsigned int i;
@@ -142,7 +168,7 @@ static bool valid(const struct qemu_config *c)
 	    (c->virtio_pmem.path && (strchr(c->virtio_pmem.path, ',') ||
 				     !c->virtio_pmem.size)))
 		return false;
-	return true;
+	return valid_plugin(c);
 }
 
 int qemu_cmd_build(const struct qemu_config *c, struct strv *out)
@@ -156,5 +182,6 @@ int qemu_cmd_build(const struct qemu_config *c, struct strv *out)
 	add_nodax_disk(c, out);
 	add_boot(c, out);
 	add_chardevs(c, out);
+	add_plugin(c, out);
 	return out->err ? -1 : 0;
 }

@@ -38,6 +38,17 @@ struct qemu_config {
 	const char *console_pipe;	/* -chardev pipe base path; NULL: stdio */
 	const char *result_pipe;	/* the agent's result port */
 	const char *qmp_socket;		/* unix socket path */
+	/*
+	 * The persistence plugin (plugin/persist_plugin.c): the whole
+	 * -plugin argument ("daxtest-persist.so,regions=FILE,meta=FILE"),
+	 * or NULL. QEMU then starts paused (-S), and persist_start()
+	 * (vm/persist_start.h) writes plugin_regions, one line per NVDIMM
+	 * with its RAM-block offset and plugin_shadows[i], its crash image,
+	 * before it lets the guest run. TCG only; needs qmp_socket.
+	 */
+	const char *plugin;
+	const char *plugin_regions;
+	const char *plugin_shadows[QEMU_MAX_NVDIMMS];
 };
 
 /* Appends the full argv to out. 0, or -1 for an invalid description. */

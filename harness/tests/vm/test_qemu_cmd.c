@@ -164,6 +164,68 @@ static void refuses_what_qemu_would_misparse(void **state)
 	strv_free(&v);
 }
 
+/* The persistence plugin: QEMU paused (-S) until the regions file is
+ * written, the -plugin argument as given (its commas are the plugin's). */
+static void persistence_plugin(void **state)
+{
+	struct qemu_config c = base();
+	struct strv v = { 0 };
+
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_false(has(&v, "-S"));
+	assert_null(arg_after(&v, "-plugin", 0));
+	strv_free(&v);
+
+	c.plugin = "/b/plugin/daxtest-persist.so,regions=/w/regions,meta=/w/meta";
+	c.plugin_regions = "/w/regions";
+	c.plugin_shadows[0] = "/w/shadow0.img";
+	c.plugin_shadows[1] = "/w/shadow1.img";
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_true(has(&v, "-S"));
+	assert_string_equal(arg_after(&v, "-plugin", 0),
+			    "/b/plugin/daxtest-persist.so,regions=/w/regions,meta=/w/meta");
+	assert_null(arg_after(&v, "-plugin", 1));
+	assert_string_equal(arg_after(&v, "-qmp", 0), "unix:/w/qmp.sock,server=on,wait=off");
+	strv_free(&v);
+}
+
+/* Plugins need TCG; without a regions file, a QMP socket (nothing would
+ * resume QEMU) or a crash image per NVDIMM the plugin cannot work. */
+static void persistence_plugin_refused(void **state)
+{
+	struct qemu_config good = base(), c;
+	struct strv v = { 0 };
+
+	good.plugin = "/b/plugin/daxtest-persist.so,regions=/w/regions,meta=/w/meta";
+	good.plugin_regions = "/w/regions";
+	good.plugin_shadows[0] = "/w/shadow0.img";
+	good.plugin_shadows[1] = "/w/shadow1.img";
+
+	c = good;
+	c.accel = ACCEL_KVM;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c = good;
+	c.plugin_regions = NULL;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c = good;
+	c.qmp_socket = NULL;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c = good;
+	c.plugin_shadows[1] = NULL;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c = good;
+	c.nr_nvdimms = 0;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c = good;
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	strv_free(&v);
+}
+
 static void join_quotes_for_the_shell(void **state)
 {
 	struct strv v = { 0 };
@@ -187,6 +249,8 @@ int main(void)
 		cmocka_unit_test(virtio_pmem),
 		cmocka_unit_test(kvm_uses_host_cpu_and_shell_uses_stdio),
 		cmocka_unit_test(refuses_what_qemu_would_misparse),
+		cmocka_unit_test(persistence_plugin),
+		cmocka_unit_test(persistence_plugin_refused),
 		cmocka_unit_test(join_quotes_for_the_shell),
 	};
 

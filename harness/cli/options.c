@@ -17,13 +17,14 @@
 #include "vm/libvirt_backend.h"
 #include "plan/matrix.h"
 #include "cli/options.h"
+#include "plan/crash_model.h"
 
 enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_BOOT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
 	OPT_ITERATIONS, OPT_COVERAGE, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL, OPT_BACKEND, OPT_CONNECT,
-	OPT_SERIES,
+	OPT_SERIES, OPT_CRASH_MODEL,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "matrix", required_argument, NULL, OPT_MATRIX },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
+	{ "crash-model", required_argument, NULL, OPT_CRASH_MODEL },
 	{ "good", required_argument, NULL, OPT_GOOD },
 	{ "bad", required_argument, NULL, OPT_BAD },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
@@ -90,6 +92,11 @@ void options_usage(FILE *f)
 	      "  --matrix NAME       namespace cells from tests/matrix: quick (default) or full\n"
 	      "  --seed N            seed of the random power cuts (default: printed at the start)\n"
 	      "  --iterations N      runs of each random power-cut case (default 3)\n"
+	      "  --crash-model none|strict|sampled:N  what a power cut keeps: every store (none),\n"
+	      "                      only what the CPU wrote back and fenced (strict, the\n"
+	      "                      persistence plugin), or strict plus N seeded images per case\n"
+	      "                      that lose or keep each unpersisted line (default: strict\n"
+	      "                      under TCG, none under KVM or libvirt)\n"
 	      "  --good REV --bad REV  bisect: the known good and bad commits\n"
 	      "  --retries N         bisect: run a failing step N more times; bad only if it always fails\n"
 	      "  --results DIR       where results/<run-id>/ goes (default: results)\n"
@@ -264,6 +271,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_BAD: o->bad = arg; return 0;
 	case OPT_RETRIES: return parse_uint(arg, "retries", 0, 100, &o->retries);
 	case OPT_SEED: return parse_seed(o, arg);
+	case OPT_CRASH_MODEL: return crash_model_parse(arg, &o->crash_model);
 	case OPT_RESULTS: o->results_root = arg; return 0;
 	case OPT_ACCEL:
 		if (accel_parse(arg, &o->accel) == 0)
@@ -424,6 +432,7 @@ void options_run_request(const struct options *o, struct run_request *req)
 		.iterations = o->iterations,
 		.seed = o->seed,
 		.seed_given = o->seed_given,
+		.crash_model = o->crash_model,
 		.guest = {
 			.accel = o->accel,
 			.cpus = o->cpus,

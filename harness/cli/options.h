@@ -67,6 +67,7 @@ struct options {
 	unsigned int iterations;	/* of each random power-cut case */
 	unsigned long long seed;	/* of the random power cuts */
 	bool seed_given;
+	struct crash_model crash_model;	/* --crash-model; auto by default */
 	unsigned long long nvdimm_size;
 	bool rebuild;
 	bool keep_work;

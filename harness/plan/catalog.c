@@ -247,10 +247,33 @@ struct expansion {
 	size_t n, cap;
 };
 
-/* Appends a copy of t for cell: named "<program>[/<run>]@<cell>[,iter=<n>]". */
-static int add_expanded(struct expansion *e, const struct test_def *t, const char *cell,
-			const char *run, bool random_cut, unsigned int iteration)
+/* A power-fail case: its cut and its crash image. */
+struct case_tag {
+	bool random_cut;
+	unsigned int iteration;		/* of a random_ case, from 1; else 0 */
+	unsigned int image;		/* sampled crash image, from 1; 0: strict */
+};
+
+/* "<program>[/<run>]@<cell>[,iter=<n>][,image=sampled<k>]". */
+static char *expanded_name(const struct test_def *t, const char *cell, const char *run,
+			   const struct case_tag *tag)
 {
+	char iter[32] = "", image[32] = "";
+
+	if (!run)
+		return str_printf("%s@%s", t->program, cell);
+	if (tag->iteration)
+		snprintf(iter, sizeof(iter), ",iter=%u", tag->iteration);
+	if (tag->image)
+		snprintf(image, sizeof(image), ",image=sampled%u", tag->image);
+	return str_printf("%s/%s@%s%s%s", t->program, run, cell, iter, image);
+}
+
+/* Appends a copy of t for cell (a power-fail case: run and tag). */
+static int add_expanded(struct expansion *e, const struct test_def *t, const char *cell,
+			const char *run, const struct case_tag *tag)
+{
+	static const struct case_tag plain;
 	struct test_def *d;
 
 	if (e->n == e->cap) {
@@ -264,12 +287,9 @@ static int add_expanded(struct expansion *e, const struct test_def *t, const cha
 	}
 	d = &e->v[e->n++];
 	memset(d, 0, sizeof(*d));
-	if (!run)
-		d->name = str_printf("%s@%s", t->program, cell);
-	else if (!iteration)
-		d->name = str_printf("%s/%s@%s", t->program, run, cell);
-	else
-		d->name = str_printf("%s/%s@%s,iter=%u", t->program, run, cell, iteration);
+	if (!tag)
+		tag = &plain;
+	d->name = expanded_name(t, cell, run, tag);
 	d->program = strdup(t->program);
 	d->cell = strdup(cell);
 	d->description = t->description ? strdup(t->description) : NULL;
@@ -278,8 +298,9 @@ static int add_expanded(struct expansion *e, const struct test_def *t, const cha
 	d->own_guest = t->own_guest;
 	d->powerfail = t->powerfail;
 	d->fixture = t->fixture;
-	d->random_cut = random_cut;
-	d->iteration = iteration;
+	d->random_cut = tag->random_cut;
+	d->iteration = tag->iteration;
+	d->crash_image = tag->image;
 	if (!d->name || !d->program || !d->cell || (t->description && !d->description) ||
 	    (run && !d->run))
 		return -1;
@@ -336,27 +357,38 @@ static bool is_random_case(const char *run)
 	return test && !strncmp(test + 1, "random_", 7);
 }
 
+/* A case in a cell: its strict image, then its sampled ones. */
+static int add_images(struct expansion *e, const struct test_def *t, const char *cell,
+		      const char *run, struct case_tag tag, unsigned int samples)
+{
+	int ret = 0;
+
+	for (tag.image = 0; !ret && tag.image <= samples; tag.image++)
+		ret = add_expanded(e, t, cell, run, &tag);
+	return ret;
+}
+
 static int expand_powerfail(struct expansion *e, const char *project_dir,
 			    const struct test_def *t, const struct matrix *m,
-			    unsigned int iterations)
+			    unsigned int iterations, unsigned int samples)
 {
 	struct strv runs = { 0 };
+	struct case_tag tag = { 0 };
 	size_t i, j;
-	unsigned int it;
 	int ret = powerfail_cases(project_dir, t, &runs);
 
 	for (i = 0; !ret && i < runs.n; i++) {
-		bool random_cut = is_random_case(runs.v[i]);
-
-		if (random_cut && !m->random_cuts)
+		tag.random_cut = is_random_case(runs.v[i]);
+		if (tag.random_cut && !m->random_cuts)
 			continue;
 		for (j = 0; !ret && j < m->cells.n; j++) {
-			if (!random_cut) {
-				ret = add_expanded(e, t, m->cells.v[j], runs.v[i], false, 0);
+			if (!tag.random_cut) {
+				ret = add_images(e, t, m->cells.v[j], runs.v[i], tag, samples);
 				continue;
 			}
-			for (it = 1; !ret && it <= iterations; it++)
-				ret = add_expanded(e, t, m->cells.v[j], runs.v[i], true, it);
+			for (tag.iteration = 1; !ret && tag.iteration <= iterations; tag.iteration++)
+				ret = add_images(e, t, m->cells.v[j], runs.v[i], tag, samples);
+			tag.iteration = 0;
 		}
 	}
 	strv_free(&runs);
@@ -364,7 +396,7 @@ static int expand_powerfail(struct expansion *e, const char *project_dir,
 }
 
 int test_catalog_expand(struct test_catalog *c, const char *project_dir,
-			const struct matrix *m, unsigned int iterations)
+			const struct matrix *m, unsigned int iterations, unsigned int samples)
 {
 	struct expansion e = { 0 };
 	size_t i, j;
@@ -374,11 +406,11 @@ int test_catalog_expand(struct test_catalog *c, const char *project_dir,
 		const struct test_def *t = &c->tests[i];
 
 		if (t->powerfail) {
-			ret = expand_powerfail(&e, project_dir, t, m, iterations);
+			ret = expand_powerfail(&e, project_dir, t, m, iterations, samples);
 			continue;
 		}
 		for (j = 0; !ret && j < m->cells.n; j++)
-			ret = add_expanded(&e, t, m->cells.v[j], NULL, false, 0);
+			ret = add_expanded(&e, t, m->cells.v[j], NULL, NULL);
 	}
 	if (ret) {
 		for (i = 0; i < e.n; i++)

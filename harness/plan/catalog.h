@@ -35,6 +35,7 @@ struct test_def {
 	char *run;		/* kselftest -r "<fixture>.<variant>.<test>" */
 	bool random_cut;	/* a "random_" case: cut after a random delay */
 	unsigned int iteration;	/* of a random_ case, from 1 */
+	unsigned int crash_image;	/* its sampled crash image, from 1; 0: strict */
 };
 
 struct test_catalog {
@@ -55,10 +56,12 @@ int test_catalog_filter(struct test_catalog *c, const char *patterns);
  * named "<area>/<program>@<cell>". A power-fail program becomes one test
  * per case and cell instead, "<area>/<program>/<fixture>.<variant>.<test>@<cell>";
  * its "random_" cases only with m->random_cuts, iterations times each
- * ("...@<cell>,iter=<n>"). 0, or -1 after logging.
+ * ("...@<cell>,iter=<n>"). With samples (--crash-model sampled:N), each
+ * case comes samples more times, each verified on its own sampled crash
+ * image ("...,image=sampled<k>"). 0, or -1 after logging.
  */
 int test_catalog_expand(struct test_catalog *c, const char *project_dir,
-			const struct matrix *m, unsigned int iterations);
+			const struct matrix *m, unsigned int iterations, unsigned int samples);
 /* Builds the programs for this kernel into out_dir (<area>/<program>).
  * 0, or -1 after logging. */
 int test_catalog_build(const char *project_dir, const struct kernel_artifact *k,

@@ -165,11 +165,42 @@ static struct test_result *current_test(struct lane *l)
 	return l->current >= 0 ? &l->run->report.tests[l->current] : NULL;
 }
 
+/* The cut of test t (index idx) left the NVDIMM files as QEMU wrote
+ * them: turns them into the case's crash image, and says what was lost
+ * in t's log. */
+static void make_crash_image(struct lane *l, size_t idx, struct test_result *t)
+{
+	const struct run_state *s = l->run;
+	struct crash_cut_image img = {
+		.kind = test_def(l, idx)->crash_image ? CRASH_MODEL_SAMPLED : CRASH_MODEL_STRICT,
+		.seed = s->seed, .image = test_def(l, idx)->crash_image,
+	};
+	char *log = NULL, msg[600];
+	int ret;
+
+	ret = crash_cut_apply(&l->cut, &l->work, &s->guest, &img, &s->sysmap, &log);
+	if (log && append_text(&t->output, &t->output_len, log) < 0)
+		log_error("out of memory for the log of %s", t->name);
+	if (ret < 0) {
+		snprintf(msg, sizeof(msg), "%s%s: %s", l->tag, t->name,
+			 log ? log + strlen("# daxtest: ") : "no crash image (out of memory)");
+		str_rstrip(msg);
+		run_state_fail(l->run, msg);
+		ret = CRASH_MODEL_NONE;
+	} else if (ret == CRASH_MODEL_NONE) {
+		log_error("%s%s: %s", l->tag, t->name, log ? log + strlen("# daxtest: ") : "");
+	}
+	l->verify_model[idx] = (enum crash_model_kind)ret;
+	free(log);
+}
+
 /* The power was cut during the test that ran: its prepare phase is over. */
 static void after_power_cut(struct lane *l)
 {
 	struct test_result *t = current_test(l);
 
+	if (l->modelled)
+		make_crash_image(l, (size_t)l->current, t);
 	take_test_findings(l, t);
 	if (powercut_done(&l->pc, (size_t)l->current, t) < 0)
 		log_error("out of memory for the log of %s", t->name);
@@ -347,13 +378,46 @@ static int build_plan(struct lane *l, struct agent_plan *plan,
 	plan->nr_tests = n;
 	plan->env = NULL;
 	plan->nr_env = 0;
+	if (l->run->prep.catalog.tests[l->first].powerfail) {
+		/* What the first case's verify phase sees, or the run's model. */
+		enum crash_model_kind k = l->pc.verify[l->first] ?
+			l->verify_model[l->first] : l->run->crash_model.kind;
+
+		l->env = str_printf("DAXTEST_CRASH_MODEL=%s", crash_model_name(k));
+		if (!l->env)
+			return -1;
+		plan->env = (const char *const *)&l->env;
+		plan->nr_env = 1;
+	}
 	return 0;
 }
 
-static void free_plan(struct agent_plan_test *tests, char **paths)
+/* The persistence plugin goes into a guest that runs a prepare phase,
+ * whose cut then leaves a crash image. */
+static int model_session(struct lane *l, const struct agent_plan *plan, struct qemu_config *q)
 {
 	size_t i;
 
+	l->modelled = false;
+	if (!l->run->plugin)
+		return 0;
+	for (i = 0; i < plan->nr_tests; i++)
+		if (plan->tests[i].phase && !strcmp(plan->tests[i].phase, "prepare"))
+			l->modelled = true;
+	if (!l->modelled)
+		return 0;
+	if (!l->cut.plugin_arg && crash_cut_init(&l->cut, l->run->plugin, &l->work) < 0)
+		return -1;
+	crash_cut_configure(&l->cut, q);
+	return 0;
+}
+
+static void free_plan(struct lane *l, struct agent_plan_test *tests, char **paths)
+{
+	size_t i;
+
+	free(l->env);
+	l->env = NULL;
 	for (i = 0; paths && paths[i]; i++)
 		free(paths[i]);
 	free(paths);
@@ -520,12 +584,17 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	int next;
 
 	if (build_plan(l, &plan, &tests, &paths) < 0) {
-		free_plan(tests, paths);
+		free_plan(l, tests, paths);
 		run_state_fail(l->run, "out of memory");
 		return -1;
 	}
 	guest_qemu_config(&l->run->guest, &l->work, l->run->prep.kernel.bzimage,
 			  l->run->prep.image.path, cmdline, &q);
+	if (model_session(l, &plan, &q) < 0) {
+		free_plan(l, tests, paths);
+		run_state_fail(l->run, "out of memory");
+		return -1;
+	}
 	l->hello = l->bye = false;
 	l->ended = 0;
 	l->current = -1;
@@ -540,7 +609,7 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	run_state_qemu_rss(l->run, s.max_rss_kb);
 	next = after_session(l, &s, mark);
 	session_result_free(&s);
-	free_plan(tests, paths);
+	free_plan(l, tests, paths);
 	return next;
 }
 
@@ -597,7 +666,8 @@ int lane_init(struct lane *l, struct run_state *run, unsigned int id, unsigned i
 		l->console_log = strdup(run->out.console_log);
 		l->qemu_log = strdup(run->out.qemu_log);
 	}
-	if (!l->console_log || !l->qemu_log ||
+	l->verify_model = calloc(run->report.nr_tests + 1, sizeof(*l->verify_model));
+	if (!l->console_log || !l->qemu_log || !l->verify_model ||
 	    powercut_init(&l->pc, run->report.nr_tests, run->seed) < 0) {
 		log_error("out of memory");
 		return -1;
@@ -626,6 +696,9 @@ void lane_free(struct lane *l, bool keep_work)
 	console_watch_free(&l->console);
 	console_watch_free(&l->test_watch);
 	powercut_free(&l->pc);
+	crash_cut_free(&l->cut);
+	free(l->verify_model);
+	free(l->env);
 	free(l->agent_error);
 	free(l->claimed);
 	free(l->console_log);

@@ -14,6 +14,7 @@
 
 #include "parse/console_watch.h"
 #include "plan/powercut.h"
+#include "run/crash_cut.h"
 #include "run/run_state.h"
 #include "vm/workdir.h"
 
@@ -28,6 +29,11 @@ struct lane {
 	bool *claimed;			/* per console finding: during a test */
 	size_t nr_claimed;
 	struct powercut pc;		/* power-fail phases and cuts */
+	struct crash_cut cut;		/* the persistence model's files */
+	bool modelled;			/* this session's guest runs the plugin */
+	/* per test: the crash model its verify phase sees (plan env) */
+	enum crash_model_kind *verify_model;
+	char *env;			/* the session plan's one env entry */
 	/* the current shard and session */
 	size_t first, end;		/* tests not run yet: [first, end) */
 	double session_t0;

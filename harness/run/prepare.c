@@ -96,7 +96,9 @@ int prepare_all(const struct run_request *req, unsigned int stages, struct prepa
 		return -1;
 	if (!check_cells(req, &p->matrix.cells))
 		return -1;
-	if (test_catalog_expand(&p->catalog, req->project_dir, &p->matrix, req->iterations) < 0)
+	if (test_catalog_expand(&p->catalog, req->project_dir, &p->matrix, req->iterations,
+				req->crash_model.kind == CRASH_MODEL_SAMPLED ?
+				req->crash_model.samples : 0) < 0)
 		return -1;
 	if (cache_dir_create(req->cache_dir) < 0)
 		return -1;

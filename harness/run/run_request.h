@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "build/kernel_build.h"
+#include "plan/crash_model.h"
 #include "vm/backend.h"
 #include "vm/guest.h"
 
@@ -28,6 +29,7 @@ struct run_request {
 	unsigned int iterations;	/* of each random power-cut case */
 	unsigned long long seed;	/* of the random power cuts */
 	bool seed_given;
+	struct crash_model crash_model;	/* what a power cut keeps; may be auto */
 	/* guests */
 	struct guest_shape guest;	/* accel may be ACCEL_AUTO */
 	bool cpus_given;		/* else the run splits the cores */

@@ -13,6 +13,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "parse/sysmap.h"
+#include "plan/crash_model.h"
 #include "plan/known.h"
 #include "run/run_request.h"
 #include "run/prepare.h"
@@ -29,6 +31,9 @@ struct run_state {
 	struct results_dir out;
 	struct known known;		/* tests/known/ for this kernel */
 	unsigned long long seed;	/* of the random power cuts */
+	struct crash_model crash_model;	/* resolved: none, strict or sampled */
+	char *plugin;			/* the persistence plugin, when a model is on */
+	struct sysmap sysmap;		/* the kernel's, to explain lost lines */
 	volatile sig_atomic_t *interrupted;
 	pthread_mutex_t lock;
 	struct shard *shards;

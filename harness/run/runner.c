@@ -79,6 +79,53 @@ static void choose_seed(struct run_state *s)
 	}
 }
 
+static bool has_power_cuts(const struct run_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->prep.catalog.nr; i++)
+		if (s->prep.catalog.tests[i].powerfail)
+			return true;
+	return false;
+}
+
+/* What the power cuts keep, now that the accelerator is known: the
+ * persistence plugin runs only under TCG in a QEMU daxtest starts. */
+static int choose_crash_model(struct run_state *s)
+{
+	const struct run_request *req = s->req;
+	const char *note;
+	char *map;
+
+	if (crash_model_resolve(&req->crash_model, s->guest.accel == ACCEL_TCG,
+				req->backend == BACKEND_QEMU, &s->crash_model, &note) < 0) {
+		log_error("--crash-model %s: %s", crash_model_name(req->crash_model.kind), note);
+		return -1;
+	}
+	if (!has_power_cuts(s))
+		return 0;
+	if (s->crash_model.kind == CRASH_MODEL_NONE) {
+		log_info("power cuts keep every store (crash model none%s%s)", note ? ": " : "",
+			 note ? note : "");
+		return 0;
+	}
+	s->plugin = path_join(req->project_dir, "build/plugin/daxtest-persist.so");
+	if (!s->plugin || access(s->plugin, R_OK) < 0) {
+		log_error("the persistence plugin %s is missing (make all builds it)",
+			  s->plugin ? s->plugin : "build/plugin/daxtest-persist.so");
+		return -1;
+	}
+	map = path_join(s->prep.kernel.dir, "System.map");
+	if (!map || sysmap_load(&s->sysmap, map) < 0)
+		log_info("lost lines are explained by address only: no System.map in %s",
+			 s->prep.kernel.dir);
+	free(map);
+	log_info("power cuts keep what the CPU wrote back and fenced (crash model %s%s, the persistence plugin)",
+		 crash_model_name(s->crash_model.kind),
+		 s->crash_model.kind == CRASH_MODEL_SAMPLED ? " and sampled images" : "");
+	return 0;
+}
+
 /* -j N, or one lane per core; never more lanes than shards. */
 static unsigned int count_lanes(const struct run_state *s)
 {
@@ -218,6 +265,8 @@ int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted
 	}
 	s.guest.accel = guest_choose_accel(req->guest.accel, lanes[0].work.path, req->cache_dir);
 	s.report.accel = strdup(accel_name(s.guest.accel));
+	if (choose_crash_model(&s) < 0)
+		goto out;
 	s.report.guests = nr_lanes;
 	if (want > 1)
 		log_info("%u guests in parallel (-j %u), %u CPUs each, %zu shards", want, want,
@@ -241,6 +290,8 @@ out:
 	free(s.shards);
 	free(s.finished);
 	free(meminfo);
+	free(s.plugin);
+	sysmap_free(&s.sysmap);
 	pthread_mutex_destroy(&s.lock);
 	return ret;
 }

@@ -105,7 +105,7 @@ static void expands_by_matrix_cell(void **state)
 	strv_add(&m.cells, "map=dev");
 	assert_int_equal(test_catalog_load(&c, *state), 0);
 	assert_int_equal(test_catalog_filter(&c, "alpha/one,beta"), 0);
-	assert_int_equal(test_catalog_expand(&c, *state, &m, 1), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 1, 0), 0);
 	assert_int_equal(c.nr, 4);
 	assert_string_equal(c.tests[0].name, "alpha/one@map=mem");
 	assert_string_equal(c.tests[1].name, "alpha/one@map=dev");
@@ -139,7 +139,7 @@ static void expands_power_fail_cases(void **state)
 	strv_add(&m.cells, "map=mem");
 	assert_int_equal(test_catalog_load(&c, *state), 0);
 	assert_int_equal(test_catalog_filter(&c, "pf"), 0);
-	assert_int_equal(test_catalog_expand(&c, *state, &m, 3), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 3, 0), 0);
 	assert_int_equal(c.nr, 2);
 	assert_string_equal(c.tests[0].name, "pf/cut/f.xfs.kept@map=mem");
 	assert_string_equal(c.tests[0].run, "f.xfs.kept");
@@ -151,12 +151,33 @@ static void expands_power_fail_cases(void **state)
 	m.random_cuts = true;
 	assert_int_equal(test_catalog_load(&c, *state), 0);
 	assert_int_equal(test_catalog_filter(&c, "pf"), 0);
-	assert_int_equal(test_catalog_expand(&c, *state, &m, 3), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 3, 0), 0);
 	assert_int_equal(c.nr, 8);
 	assert_string_equal(c.tests[2].name, "pf/cut/f.xfs.random_cow@map=mem,iter=1");
 	assert_string_equal(c.tests[4].name, "pf/cut/f.xfs.random_cow@map=mem,iter=3");
 	assert_true(c.tests[4].random_cut);
 	assert_int_equal(c.tests[4].iteration, 3);
+	test_catalog_free(&c);
+
+	/* --crash-model sampled:2: each case, then 2 sampled images of it. */
+	m.random_cuts = false;
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(test_catalog_filter(&c, "pf"), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 3, 2), 0);
+	assert_int_equal(c.nr, 6);
+	assert_string_equal(c.tests[0].name, "pf/cut/f.xfs.kept@map=mem");
+	assert_int_equal(c.tests[0].crash_image, 0);
+	assert_string_equal(c.tests[2].name, "pf/cut/f.xfs.kept@map=mem,image=sampled2");
+	assert_int_equal(c.tests[2].crash_image, 2);
+	assert_string_equal(c.tests[2].run, "f.xfs.kept");
+	test_catalog_free(&c);
+
+	m.random_cuts = true;
+	assert_int_equal(test_catalog_load(&c, *state), 0);
+	assert_int_equal(test_catalog_filter(&c, "pf"), 0);
+	assert_int_equal(test_catalog_expand(&c, *state, &m, 1, 1), 0);
+	assert_int_equal(c.nr, 8);
+	assert_string_equal(c.tests[5].name, "pf/cut/f.xfs.random_cow@map=mem,iter=1,image=sampled1");
 	test_catalog_free(&c);
 	matrix_free(&m);
 }

@@ -26,6 +26,17 @@ enum powerfail_phase powerfail_phase(void)
 	return POWERFAIL_NONE;
 }
 
+enum powerfail_crash_model powerfail_crash_model(void)
+{
+	const char *model = getenv("DAXTEST_CRASH_MODEL");
+
+	if (model && !strcmp(model, "strict"))
+		return POWERFAIL_CRASH_STRICT;
+	if (model && !strncmp(model, "sampled", 7))
+		return POWERFAIL_CRASH_SAMPLED;
+	return POWERFAIL_CRASH_NONE;
+}
+
 void powerfail_checkpoint_continue(const char *label)
 {
 	/* The harness writes the test's stdout through a pipe: flush both

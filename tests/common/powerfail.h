@@ -31,6 +31,15 @@ enum powerfail_phase {
 	POWERFAIL_VERIFY,
 };
 
+enum powerfail_crash_model {
+	POWERFAIL_CRASH_NONE,	/* every store survives */
+	POWERFAIL_CRASH_STRICT,	/* every line not written back and fenced is lost */
+	POWERFAIL_CRASH_SAMPLED,	/* some of those lines are lost */
+};
+
+/* $DAXTEST_CRASH_MODEL, in either phase. */
+enum powerfail_crash_model powerfail_crash_model(void);
+
 /* $DAXTEST_PHASE. */
 enum powerfail_phase powerfail_phase(void);
 

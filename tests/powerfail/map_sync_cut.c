@@ -17,8 +17,13 @@
  * (fs/ext4/inode.c:3305). So once a store returns, the file, its size and
  * the block it went to are on the log, with no msync() or fsync(); and
  * DAX allocates zeroed written extents (fs/xfs/xfs_iomap.c:275-291), never
- * unwritten ones. The data itself needs no flush: DAX stores go straight
- * to the pmem, which QEMU backs with a shared file.
+ * unwritten ones. The data itself is in the CPU cache until written back:
+ * the program does that as PMDK does (clwb of every line, then sfence:
+ * pmem_persist()). Under daxtest's persistence model (--crash-model
+ * strict, plugin/) the verify phase sees only what was written back and
+ * fenced; a control stores through MAP_SYNC without flushing and, under
+ * that model, must lose its data while the file, its size and its blocks
+ * survive.
  *
  * The same file written with write() and fsync(), or through a plain
  * MAP_SHARED mapping and msync(MS_SYNC), must be as intact. A plain
@@ -45,6 +50,7 @@
 #include "ksft_compat.h"
 #include "pf_fixture.h"
 #include "fiemap.h"
+#include "pmem_persist.h"
 
 /*
  * 2 MiB at offset 0 of a 2 MiB-aligned mapping: the first store takes a
@@ -172,13 +178,21 @@ static int create_file(struct __test_metadata *_metadata, struct pf_mnt *m,
 	return fd;
 }
 
+/* What the prepare phase does after its stores. */
+enum after_stores {
+	STORES_ONLY,		/* nothing */
+	STORES_MSYNC,		/* msync(MS_SYNC) of the whole mapping */
+	STORES_PERSIST,		/* clwb of every line, then sfence */
+};
+
 /*
  * The prepare phase of the mmap cases: creates and sizes the file, maps it
- * with flags, stores the pattern on every page (msync: then msync(MS_SYNC)
- * the whole mapping), and waits for the cut with the mapping still there.
+ * with flags, stores the pattern on every page, then what after says, and
+ * waits for the cut with the mapping still there.
  */
 static void store_and_cut(struct __test_metadata *_metadata, struct pf_mnt *m,
-			  int flags, const char *flags_name, bool presync, bool msync_all)
+			  int flags, const char *flags_name, bool presync,
+			  enum after_stores after)
 {
 	unsigned char *map;
 	size_t i;
@@ -191,9 +205,11 @@ static void store_and_cut(struct __test_metadata *_metadata, struct pf_mnt *m,
 		       strerror(errno));
 	for (i = 0; i < NR_PAGES; i++)
 		pf_fill(m, TAG, map + i * PAGE, PAGE, i * PAGE);
-	if (msync_all)
+	if (after == STORES_MSYNC)
 		ASSERT_EQ(0, msync(map, FILE_SIZE, MS_SYNC))
 			TH_LOG(PF_FMT ": msync(MS_SYNC): %s", PF_ARGS(m), strerror(errno));
+	if (after == STORES_PERSIST)
+		pmem_persist(map, FILE_SIZE);
 	pf_cut(_metadata, flags_name);
 }
 
@@ -230,22 +246,61 @@ static void check_intact(struct __test_metadata *_metadata, struct pf_mnt *m,
 }
 
 /*
- * C17, C18b: MAP_SYNC stores to newly allocated blocks, with no msync or fsync, survive a power cut.
+ * C17, C18b: MAP_SYNC stores to newly allocated blocks, written back from the CPU cache with no msync or fsync, survive a power cut.
  *
  * The file is not even fsync'd after its creation: the first synchronous
- * fault commits the creation along with the size and its block.
+ * fault commits the creation along with the size and its block. The
+ * stores are written back with clwb and sfence, as PMDK does.
  */
 TEST_F(cut, map_sync_stores)
 {
-	const char *how = "MAP_SHARED_VALIDATE|MAP_SYNC stores";
+	const char *how = "MAP_SHARED_VALIDATE|MAP_SYNC stores, clwb + sfence";
 
 	if (self->m.phase == POWERFAIL_PREPARE) {
 		store_and_cut(_metadata, &self->m, MAP_SHARED_VALIDATE | MAP_SYNC,
-			      "MAP_SHARED_VALIDATE|MAP_SYNC", false, false);
+			      "MAP_SHARED_VALIDATE|MAP_SYNC", false, STORES_PERSIST);
 		return;
 	}
 	check_intact(_metadata, &self->m, how,
-		     "a store through a MAP_SYNC mapping must be durable once it returns: its write fault syncs the allocation, the size and the file's creation (dax_finish_sync_fault(), fs/dax.c:1988)");
+		     "a store through a MAP_SYNC mapping, written back and fenced, must be durable: its write fault syncs the allocation, the size and the file's creation (dax_finish_sync_fault(), fs/dax.c:1988)");
+}
+
+/*
+ * C17, C18b: control, MAP_SYNC stores never written back from the CPU cache: under the persistence model their data is lost, their file is not.
+ *
+ * The same as map_sync_stores without clwb and sfence. The synchronous
+ * faults still commit the file, its size and its blocks, so those must
+ * survive. The data never left the CPU cache: under --crash-model strict
+ * no page may hold it (a model that kept it would hide every missing
+ * flush); without the model QEMU's shared file keeps every store and the
+ * data is only recorded.
+ */
+TEST_F(cut, map_sync_unflushed)
+{
+	const char *how = "MAP_SHARED_VALIDATE|MAP_SYNC stores, never flushed";
+	struct outcome o;
+
+	if (self->m.phase == POWERFAIL_PREPARE) {
+		store_and_cut(_metadata, &self->m, MAP_SHARED_VALIDATE | MAP_SYNC,
+			      "MAP_SHARED_VALIDATE|MAP_SYNC, no flush", false, STORES_ONLY);
+		return;
+	}
+	inspect(_metadata, &self->m, &o);
+	ASSERT_TRUE(o.exists)
+		TH_LOG(PF_FMT ", %s: the file is gone after the power cut; its first synchronous write fault commits its creation (fs/dax.c:1988)",
+		       PF_ARGS(&self->m), how);
+	EXPECT_EQ((off_t)FILE_SIZE, o.size)
+		TH_LOG(PF_FMT ", %s: size %jd after the power cut, expected %lu",
+		       PF_ARGS(&self->m), how, (intmax_t)o.size, FILE_SIZE);
+	log_pages(_metadata, &self->m, &o, how);
+	if (powerfail_crash_model() != POWERFAIL_CRASH_STRICT) {
+		TH_LOG(PF_FMT ", %s: recorded: %zu of %lu pages hold the unflushed stores (no strict crash model: allowed)",
+		       PF_ARGS(&self->m), how, o.pages_ok, NR_PAGES);
+		return;
+	}
+	EXPECT_EQ(0UL, o.pages_ok)
+		TH_LOG(PF_FMT ", %s: %zu of %lu pages hold stores that never left the CPU cache, under the strict crash model: the model kept lines it must lose",
+		       PF_ARGS(&self->m), how, o.pages_ok, NR_PAGES);
 }
 
 /*
@@ -288,7 +343,8 @@ TEST_F(cut, msync_shared)
 	const char *how = "MAP_SHARED stores + msync(MS_SYNC)";
 
 	if (self->m.phase == POWERFAIL_PREPARE) {
-		store_and_cut(_metadata, &self->m, MAP_SHARED, "MAP_SHARED + msync", true, true);
+		store_and_cut(_metadata, &self->m, MAP_SHARED, "MAP_SHARED + msync", true,
+			      STORES_MSYNC);
 		return;
 	}
 	check_intact(_metadata, &self->m, how,
@@ -324,7 +380,7 @@ TEST_F(cut, shared_control)
 	const char *how = "MAP_SHARED stores, no sync";
 
 	if (self->m.phase == POWERFAIL_PREPARE) {
-		store_and_cut(_metadata, &self->m, MAP_SHARED, how, true, false);
+		store_and_cut(_metadata, &self->m, MAP_SHARED, how, true, STORES_ONLY);
 		return;
 	}
 	record(_metadata, &self->m, how);
@@ -341,7 +397,7 @@ TEST_F(cut, shared_control_new_name)
 	const char *how = "MAP_SHARED stores to a new file, no sync";
 
 	if (self->m.phase == POWERFAIL_PREPARE) {
-		store_and_cut(_metadata, &self->m, MAP_SHARED, how, false, false);
+		store_and_cut(_metadata, &self->m, MAP_SHARED, how, false, STORES_ONLY);
 		return;
 	}
 	record(_metadata, &self->m, how);
@@ -376,8 +432,9 @@ static int stale_byte(const struct pf_mnt *m, int dirfd, const char *path, unsig
  * C17, C18b: at any cut point, every file whose MAP_SYNC stores had returned is intact.
  *
  * A loop creates f<k>, sizes it to 64 KiB, stores pattern k + 1 on every
- * page through a MAP_SYNC mapping (no msync, no fsync), then counts k + 1
- * in a progress page (pf_progress_create()). The power goes at a random
+ * page through a MAP_SYNC mapping and writes the stores back (clwb,
+ * sfence; no msync, no fsync), then counts k + 1 in a progress page
+ * (pf_progress_create()), written back the same way. The power goes at a random
  * point of that loop. Every file below the progress count must be whole;
  * the one being written may be missing, short, or have pages that are
  * zero, but none that hold anything else.
@@ -411,9 +468,11 @@ TEST_F(cut, random_map_sync_files)
 							  strerror(errno));
 			for (i = 0; i < RANDOM_PAGES; i++)
 				pf_fill(&self->m, k + 1, map + i * PAGE, PAGE, i * PAGE);
+			pmem_persist(map, RANDOM_SIZE);
 			munmap(map, RANDOM_SIZE);
 			close(fd);
 			*progress = k + 1;
+			pmem_persist(progress, sizeof(*progress));
 		}
 		pf_wait_for_cut(_metadata, "MAP_SYNC files");
 		return;

@@ -46,6 +46,7 @@
 #include "ksft_compat.h"
 #include "pf_fixture.h"
 #include "fiemap.h"
+#include "pmem_persist.h"
 
 #define NR_PAGES	16UL
 #define FILE_SIZE	(NR_PAGES * PAGE)
@@ -82,6 +83,7 @@ struct cow_how {
 	int flags;		/* mmap flags */
 	size_t pages;		/* the first this many pages of B are stored to */
 	bool msync;		/* msync(MS_SYNC) after the stores */
+	/* MAP_SYNC mappings: the stores are written back (clwb, sfence). */
 };
 
 /*
@@ -126,6 +128,8 @@ static void cow_and_cut(struct __test_metadata *_metadata, struct pf_mnt *m,
 	if (how->msync)
 		ASSERT_EQ(0, msync(map, FILE_SIZE, MS_SYNC))
 			TH_LOG(PF_FMT ": msync(MS_SYNC) of B: %s", PF_ARGS(m), strerror(errno));
+	if (how->flags & MAP_SYNC)
+		pmem_persist(map, how->pages * PAGE);
 	/* Precondition: the CoW happened before the cut. */
 	ASSERT_EQ(0, fiemap_shared(b, 0))
 		TH_LOG(PF_FMT ": precondition: after %s, B's block 0 is still FIEMAP_EXTENT_SHARED: no CoW",

@@ -26,6 +26,17 @@ char *str_printf(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
+void str_set(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
 char *path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a);

@@ -13,6 +13,9 @@
 char *path_join(const char *a, const char *b);
 /* malloc'd printf result, or NULL. */
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* printf into buf of size bytes (an error message for a caller); none
+ * when size is 0. */
+void str_set(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int mkdir_p(const char *path, mode_t mode);
 bool path_is_dir(const char *path);
 bool path_is_file(const char *path);

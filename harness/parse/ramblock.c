@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fsutil.h"
 #include "parse/ramblock.h"
 
 /* Far more than QEMU prints: a name of 255 and five short columns. */
@@ -20,18 +21,6 @@ struct token {
 	size_t len;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Splits s at blanks; the number of tokens, or -1 when there are more
  * than max. */
@@ -134,18 +123,18 @@ static int parse_block(const char *line, size_t len, unsigned int lineno,
 	/* A block without an id (virtio-pmem's backend in QEMU 7.2) has
 	 * an empty name: five columns. */
 	if (n < 5) {
-		set_err(err, errlen, "RAM block table, line %u: %d columns, want 6 "
+		str_set(err, errlen, "RAM block table, line %u: %d columns, want 6 "
 			"(name, page size, offset, used, total)", lineno, n < 0 ? MAX_TOKENS : n);
 		return -1;
 	}
 	if (!is_psize(&tok[n - 5], &tok[n - 4])) {
-		set_err(err, errlen, "RAM block table, line %u: no page size before the offset",
+		str_set(err, errlen, "RAM block table, line %u: no page size before the offset",
 			lineno);
 		return -1;
 	}
 	if (!parse_hex(&tok[n - 3], &b->offset) || !parse_hex(&tok[n - 2], &b->used) ||
 	    !parse_hex(&tok[n - 1], &b->total)) {
-		set_err(err, errlen, "RAM block table, line %u: offset, used and total "
+		str_set(err, errlen, "RAM block table, line %u: offset, used and total "
 			"are not 0x-numbers", lineno);
 		return -1;
 	}
@@ -155,7 +144,7 @@ static int parse_block(const char *line, size_t len, unsigned int lineno,
 	}
 	name_len = (size_t)(tok[n - 6].s + tok[n - 6].len - tok[0].s);
 	if (name_len >= sizeof(b->name)) {
-		set_err(err, errlen, "RAM block table, line %u: a name of %zu bytes", lineno,
+		str_set(err, errlen, "RAM block table, line %u: a name of %zu bytes", lineno,
 			name_len);
 		return -1;
 	}
@@ -183,7 +172,7 @@ int ramblock_parse(const char *text, struct ramblock_table *t, char *err, size_t
 		if (len && line[len - 1] == '\r')
 			len--;
 		if (len > LINE_MAX_LEN) {
-			set_err(err, errlen, "RAM block table, line %u: %zu bytes long", lineno, len);
+			str_set(err, errlen, "RAM block table, line %u: %zu bytes long", lineno, len);
 			goto fail;
 		}
 		if (!header) {
@@ -192,7 +181,7 @@ int ramblock_parse(const char *text, struct ramblock_table *t, char *err, size_t
 			if (n == 0)
 				continue;
 			if (!is_header(tok, n)) {
-				set_err(err, errlen, "RAM block table: line %u is not the header "
+				str_set(err, errlen, "RAM block table: line %u is not the header "
 					"\"Block Name PSize Offset Used Total\"", lineno);
 				goto fail;
 			}
@@ -204,17 +193,17 @@ int ramblock_parse(const char *text, struct ramblock_table *t, char *err, size_t
 		if (parse_block(line, len, lineno, &b, err, errlen) < 0)
 			goto fail;
 		if (ramblock_find(t, b.name)) {
-			set_err(err, errlen, "RAM block table, line %u: block %s listed twice",
+			str_set(err, errlen, "RAM block table, line %u: block %s listed twice",
 				lineno, b.name);
 			goto fail;
 		}
 		if (add_block(t, &b) < 0) {
-			set_err(err, errlen, "RAM block table: %s", strerror(ENOMEM));
+			str_set(err, errlen, "RAM block table: %s", strerror(ENOMEM));
 			goto fail;
 		}
 	}
 	if (!header) {
-		set_err(err, errlen, "RAM block table: empty, no header line");
+		str_set(err, errlen, "RAM block table: empty, no header line");
 		goto fail;
 	}
 	return 0;

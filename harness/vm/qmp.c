@@ -37,18 +37,6 @@ enum wait_result {
 	WAIT_ERROR,		/* poll failed: errno */
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Waits for events on fd (a negative fd: only for the time to pass)
  * until deadline_ms, looking at the interrupt flag in between. */
@@ -80,7 +68,7 @@ static int connect_socket(const char *path, long deadline_ms, int stop_fd, char 
 	int fd, e;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		set_err(err, errlen, "QMP socket path %s: longer than %zu bytes", path,
+		str_set(err, errlen, "QMP socket path %s: longer than %zu bytes", path,
 			sizeof(sa.sun_path) - 1);
 		return -1;
 	}
@@ -90,7 +78,7 @@ static int connect_socket(const char *path, long deadline_ms, int stop_fd, char 
 
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0) {
-			set_err(err, errlen, "socket: %s", strerror(errno));
+			str_set(err, errlen, "socket: %s", strerror(errno));
 			return -1;
 		}
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
@@ -99,25 +87,25 @@ static int connect_socket(const char *path, long deadline_ms, int stop_fd, char 
 		close(fd);
 		/* Not there yet, not listening yet, or its backlog is full. */
 		if (e != ENOENT && e != ECONNREFUSED && e != EAGAIN && e != EINTR) {
-			set_err(err, errlen, "cannot connect to QMP socket %s: %s", path,
+			str_set(err, errlen, "cannot connect to QMP socket %s: %s", path,
 				strerror(e));
 			return -1;
 		}
 		switch (wait_fd(stop_fd, POLLIN, next < deadline_ms ? next : deadline_ms)) {
 		case WAIT_READY:
-			set_err(err, errlen, "QEMU exited before its QMP socket %s answered", path);
+			str_set(err, errlen, "QEMU exited before its QMP socket %s answered", path);
 			return -1;
 		case WAIT_INTERRUPTED:
-			set_err(err, errlen, "interrupted while connecting to QMP socket %s", path);
+			str_set(err, errlen, "interrupted while connecting to QMP socket %s", path);
 			return -1;
 		case WAIT_ERROR:
-			set_err(err, errlen, "poll: %s", strerror(errno));
+			str_set(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		case WAIT_TIMEOUT:
 			break;
 		}
 		if (mono_ms() >= deadline_ms) {
-			set_err(err, errlen, "no QMP server on %s after %ld ms (%s)", path,
+			str_set(err, errlen, "no QMP server on %s after %ld ms (%s)", path,
 				mono_ms() - start, strerror(e));
 			return -1;
 		}
@@ -129,11 +117,11 @@ static int wait_failed(enum wait_result w, const char *what, long start, char *e
 		       size_t errlen)
 {
 	if (w == WAIT_TIMEOUT)
-		set_err(err, errlen, "no QMP %s after %ld ms", what, mono_ms() - start);
+		str_set(err, errlen, "no QMP %s after %ld ms", what, mono_ms() - start);
 	else if (w == WAIT_INTERRUPTED)
-		set_err(err, errlen, "interrupted while waiting for the QMP %s", what);
+		str_set(err, errlen, "interrupted while waiting for the QMP %s", what);
 	else
-		set_err(err, errlen, "poll: %s", strerror(errno));
+		str_set(err, errlen, "poll: %s", strerror(errno));
 	return -1;
 }
 
@@ -161,7 +149,7 @@ static int take_line(struct qmp *q, struct json_object **msg, char *err, size_t 
 		if (!blank(q->buf)) {
 			obj = json_tokener_parse(q->buf);
 			if (!obj || !json_object_is_type(obj, json_type_object)) {
-				set_err(err, errlen, "QMP: not a JSON object: %.60s", q->buf);
+				str_set(err, errlen, "QMP: not a JSON object: %.60s", q->buf);
 				json_object_put(obj);
 				obj = NULL;
 				ret = -1;
@@ -190,7 +178,7 @@ static int read_message(struct qmp *q, const char *what, long deadline_ms,
 		if (got)
 			return got > 0 ? 0 : -1;
 		if (q->len >= QMP_MAX_MESSAGE) {
-			set_err(err, errlen, "QMP: a message longer than %d bytes", QMP_MAX_MESSAGE);
+			str_set(err, errlen, "QMP: a message longer than %d bytes", QMP_MAX_MESSAGE);
 			return -1;
 		}
 		if (q->cap - q->len < 4096) {
@@ -198,7 +186,7 @@ static int read_message(struct qmp *q, const char *what, long deadline_ms,
 			char *buf = realloc(q->buf, cap);
 
 			if (!buf) {
-				set_err(err, errlen, "QMP: %s", strerror(ENOMEM));
+				str_set(err, errlen, "QMP: %s", strerror(ENOMEM));
 				return -1;
 			}
 			q->buf = buf;
@@ -210,11 +198,11 @@ static int read_message(struct qmp *q, const char *what, long deadline_ms,
 			continue;
 		}
 		if (n == 0 || (n < 0 && errno == ECONNRESET)) {
-			set_err(err, errlen, "QEMU closed the QMP connection before its %s", what);
+			str_set(err, errlen, "QEMU closed the QMP connection before its %s", what);
 			return -1;
 		}
 		if (errno != EAGAIN && errno != EINTR) {
-			set_err(err, errlen, "QMP read: %s", strerror(errno));
+			str_set(err, errlen, "QMP read: %s", strerror(errno));
 			return -1;
 		}
 		w = wait_fd(q->fd, POLLIN, deadline_ms);
@@ -238,7 +226,7 @@ static int send_all(struct qmp *q, const char *text, long deadline_ms, char *err
 			continue;
 		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			set_err(err, errlen, "QMP write: %s", strerror(errno));
+			str_set(err, errlen, "QMP write: %s", strerror(errno));
 			return -1;
 		}
 		w = wait_fd(q->fd, POLLOUT, deadline_ms);
@@ -274,13 +262,13 @@ static int read_answer(struct qmp *q, const char *cmd, long deadline_ms,
 	if (json_object_object_get_ex(msg, "error", &v)) {
 		*server_error = true;
 		if (json_object_object_get_ex(v, "desc", &desc))
-			set_err(err, errlen, "%s: %s", cmd, json_object_get_string(desc));
+			str_set(err, errlen, "%s: %s", cmd, json_object_get_string(desc));
 		else
-			set_err(err, errlen, "%s: %s", cmd, json_object_to_json_string(v));
+			str_set(err, errlen, "%s: %s", cmd, json_object_to_json_string(v));
 		json_object_put(msg);
 		return -1;
 	}
-	set_err(err, errlen, "QMP: %s answered by %.80s", cmd,
+	str_set(err, errlen, "QMP: %s answered by %.80s", cmd,
 		json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN));
 	json_object_put(msg);
 	return -1;
@@ -296,7 +284,7 @@ int qmp_execute(struct qmp *q, const char *cmd, struct json_object *args, long d
 
 	*ret = NULL;
 	if (q->broken) {
-		set_err(err, errlen, "QMP: %s on a connection that failed before", cmd);
+		str_set(err, errlen, "QMP: %s on a connection that failed before", cmd);
 		return -1;
 	}
 	req = json_object_new_object();
@@ -311,7 +299,7 @@ int qmp_execute(struct qmp *q, const char *cmd, struct json_object *args, long d
 	rc = read_answer(q, cmd, deadline_ms, ret, &server_error, err, errlen);
 	goto out;
 nomem:
-	set_err(err, errlen, "QMP: %s", strerror(ENOMEM));
+	str_set(err, errlen, "QMP: %s", strerror(ENOMEM));
 out:
 	if (rc < 0 && !server_error)
 		q->broken = true;
@@ -327,7 +315,7 @@ struct qmp *qmp_connect(const char *path, long deadline_ms, int stop_fd, char *e
 	struct qmp *q = calloc(1, sizeof(*q));
 
 	if (!q) {
-		set_err(err, errlen, "QMP: %s", strerror(ENOMEM));
+		str_set(err, errlen, "QMP: %s", strerror(ENOMEM));
 		return NULL;
 	}
 	q->fd = connect_socket(path, deadline_ms, stop_fd, err, errlen);
@@ -336,7 +324,7 @@ struct qmp *qmp_connect(const char *path, long deadline_ms, int stop_fd, char *e
 	if (read_message(q, "greeting", deadline_ms, &greeting, err, errlen) < 0)
 		goto fail;
 	if (!json_object_object_get_ex(greeting, "QMP", NULL)) {
-		set_err(err, errlen, "%s: not a QMP greeting: %.80s", path,
+		str_set(err, errlen, "%s: not a QMP greeting: %.80s", path,
 			json_object_to_json_string_ext(greeting, JSON_C_TO_STRING_PLAIN));
 		goto fail;
 	}

@@ -67,8 +67,8 @@ void crash_cut_configure(const struct crash_cut *c, struct qemu_config *q)
 static char *image_name(const struct crash_cut_image *img)
 {
 	if (img->kind == CRASH_MODEL_SAMPLED)
-		return str_printf("sampled image %u (seed %llu)", img->image, img->seed);
-	return strdup("strict image");
+		return str_printf("sampled crash image %u (seed %llu)", img->image, img->seed);
+	return strdup("strict crash image");
 }
 
 /* The report for the case's log: which image, then what it lost, each
@@ -83,8 +83,7 @@ static char *summary_text(const struct crash_summary *sum, const char *name)
 	crash_summary_format(sum, CRASH_LOG_RANGES, text, len + 1);
 	out = malloc(2 * len + 128);
 	if (out) {
-		n = (size_t)sprintf(out, "# daxtest: crash image: the %s of the persistence model\n# ",
-				    name);
+		n = (size_t)sprintf(out, "# daxtest: the %s of the persistence model\n# ", name);
 		for (i = 0; i < len; i++) {
 			out[n++] = text[i];
 			if (text[i] == '\n' && i + 1 < len) {
@@ -100,9 +99,25 @@ static char *summary_text(const struct crash_summary *sum, const char *name)
 	return out;
 }
 
+/* The image in a line: which, how much it lost, the first loss. */
+static char *note_text(const struct crash_summary *sum, const char *name)
+{
+	const struct crash_range *first = NULL;
+	size_t i;
+
+	for (i = 0; i < sum->nr_ranges && !first; i++)
+		if (!sum->ranges[i].kept)
+			first = &sum->ranges[i];
+	if (!first)
+		return str_printf("%s: nothing lost", name);
+	return str_printf("%s: %llu bytes lost in %zu ranges, first %s", name,
+			  (unsigned long long)sum->bytes_lost, sum->ranges_lost,
+			  first->text ? first->text : "?");
+}
+
 static int apply_image(const struct crash_cut *c, const struct workdir *w,
 		       const struct guest_shape *s, const struct crash_cut_image *img,
-		       const struct sysmap *map, const char *name, char **log)
+		       const struct sysmap *map, const char *name, char **log, char **note)
 {
 	struct crash_region regions[QEMU_MAX_NVDIMMS];
 	struct crash_request req = {
@@ -124,6 +139,7 @@ static int apply_image(const struct crash_cut *c, const struct workdir *w,
 		goto out;
 	}
 	*log = summary_text(&sum, name);
+	*note = note_text(&sum, name);
 	ret = img->kind;
 out:
 	crash_summary_free(&sum);
@@ -151,22 +167,23 @@ static uint64_t clwb_unplaced(const char *journal)
 
 int crash_cut_apply(const struct crash_cut *c, const struct workdir *w,
 		    const struct guest_shape *s, const struct crash_cut_image *img,
-		    const struct sysmap *map, char **log)
+		    const struct sysmap *map, char **log, char **note)
 {
 	uint64_t unplaced = clwb_unplaced(c->journal);
 	char *name;
 	int ret;
 
-	*log = NULL;
+	*log = *note = NULL;
 	if (unplaced) {
 		*log = str_printf("# daxtest: crash image NOT applied, the verify phase sees every store: the kernel wrote back %llu lines with clwb that the persistence model could not place (no load of the line right after the flush: stack kernel-patches/instrument/series on this kernel)\n",
 				  (unsigned long long)unplaced);
+		*note = strdup("no crash image: the kernel's clwb were invisible to the persistence model");
 		return CRASH_MODEL_NONE;
 	}
 	name = image_name(img);
 	if (!name)
 		return -1;
-	ret = apply_image(c, w, s, img, map, name, log);
+	ret = apply_image(c, w, s, img, map, name, log, note);
 	free(name);
 	return ret;
 }

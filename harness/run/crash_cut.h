@@ -50,9 +50,12 @@ struct crash_cut_image {
  * the kernel's flushes (a kernel without kernel-patches/instrument/: the
  * files are left as QEMU left them, *log says so). -1 when the image
  * cannot be made (the model did not start, an I/O error): *log says why.
+ * *note gets the image in a line, for the reason of a verify phase that
+ * fails ("strict crash image: 2097152 bytes lost, first nvdimm0 +0x0:
+ * ..."), or NULL.
  */
 int crash_cut_apply(const struct crash_cut *c, const struct workdir *w,
 		    const struct guest_shape *s, const struct crash_cut_image *img,
-		    const struct sysmap *map, char **log);
+		    const struct sysmap *map, char **log, char **note);
 
 #endif /* DAXTEST_CRASH_CUT_H */

@@ -131,6 +131,15 @@ static void judge_phase(struct lane *l, size_t idx, struct test_result *t)
 	if (!strcmp(phase, "verify")) {
 		if (powercut_merge_log(&l->pc, idx, t) < 0)
 			log_error("out of memory for the log of %s", t->name);
+		/* A failure names the crash image it came from. */
+		if (test_status_failed(t->status) && l->image_note[idx]) {
+			why = str_printf("%s [%s]", t->reason ? t->reason : "failed",
+					 l->image_note[idx]);
+			if (why) {
+				free(t->reason);
+				t->reason = why;
+			}
+		}
 		return;
 	}
 	l->pc.cut_at_ms = 0;
@@ -178,7 +187,9 @@ static void make_crash_image(struct lane *l, size_t idx, struct test_result *t)
 	char *log = NULL, msg[600];
 	int ret;
 
-	ret = crash_cut_apply(&l->cut, &l->work, &s->guest, &img, &s->sysmap, &log);
+	free(l->image_note[idx]);
+	ret = crash_cut_apply(&l->cut, &l->work, &s->guest, &img, &s->sysmap, &log,
+			      &l->image_note[idx]);
 	if (log && append_text(&t->output, &t->output_len, log) < 0)
 		log_error("out of memory for the log of %s", t->name);
 	if (ret < 0) {
@@ -667,7 +678,9 @@ int lane_init(struct lane *l, struct run_state *run, unsigned int id, unsigned i
 		l->qemu_log = strdup(run->out.qemu_log);
 	}
 	l->verify_model = calloc(run->report.nr_tests + 1, sizeof(*l->verify_model));
-	if (!l->console_log || !l->qemu_log || !l->verify_model ||
+	l->image_note = calloc(run->report.nr_tests + 1, sizeof(*l->image_note));
+	l->nr_tests = run->report.nr_tests;
+	if (!l->console_log || !l->qemu_log || !l->verify_model || !l->image_note ||
 	    powercut_init(&l->pc, run->report.nr_tests, run->seed) < 0) {
 		log_error("out of memory");
 		return -1;
@@ -692,11 +705,16 @@ void lane_report_findings(struct lane *l, struct run_report *report)
 
 void lane_free(struct lane *l, bool keep_work)
 {
+	size_t i;
+
 	workdir_remove(&l->work, keep_work);
 	console_watch_free(&l->console);
 	console_watch_free(&l->test_watch);
 	powercut_free(&l->pc);
 	crash_cut_free(&l->cut);
+	for (i = 0; l->image_note && i < l->nr_tests; i++)
+		free(l->image_note[i]);
+	free(l->image_note);
 	free(l->verify_model);
 	free(l->env);
 	free(l->agent_error);

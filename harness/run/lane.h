@@ -33,6 +33,8 @@ struct lane {
 	bool modelled;			/* this session's guest runs the plugin */
 	/* per test: the crash model its verify phase sees (plan env) */
 	enum crash_model_kind *verify_model;
+	char **image_note;		/* per test: its crash image, in a line */
+	size_t nr_tests;
 	char *env;			/* the session plan's one env entry */
 	/* the current shard and session */
 	size_t first, end;		/* tests not run yet: [first, end) */

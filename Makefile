@@ -9,8 +9,6 @@
 #   make bench    timings of the pipeline stages
 #   make mutants  deliberately broken kernels must fail the tests (nightly)
 #   make fuzz     libFuzzer on the parsers of guest output (nightly)
-#   make persist  the persistence plugin in a guest, with the kernel
-#                 instrumented for it (nightly: a second kernel build)
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
 #            SERIES=none (the kernel without kernel-patches/series) or a series
@@ -55,7 +53,7 @@ RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(SERIES),--series $(SERIES)) \
 		   $(if $(TESTS),--tests '$(TESTS)') $(if $(MATRIX),--matrix $(MATRIX)) \
 		   $(if $(J),-j $(J)) $(DAXTEST_ARGS)
 
-.PHONY: all deps fuzz-deps kernel image check test unit bench mutants fuzz persist clean
+.PHONY: all deps fuzz-deps kernel image check test unit bench mutants fuzz clean
 all: $(DAXTEST) $(AGENT) $(PERSIST_PLUGIN)
 
 deps:
@@ -146,11 +144,6 @@ bench: deps all
 
 mutants: deps all
 	@scripts/mutants.sh $(DAXTEST) $(DAXTEST_ARGS)
-
-# make persist: the persistence plugin in a guest, also with the kernel
-# instrumented for it (kernel-patches/instrument/, a second kernel build).
-persist: deps all
-	@DAXTEST_PERSIST_INSTRUMENTED=1 scripts/selftest/test-persist.sh $(DAXTEST)
 
 # make fuzz: the parsers of what the guest writes, under libFuzzer. The
 # targets (harness/tests/fuzz/fuzz_targets.c) are the ones

@@ -23,7 +23,7 @@
 #        signals during a kernel build, a killed daxtest
 #      - test-persist.sh: the persistence plugin (plugin/) in a guest with
 #        a power cut: the crash image keeps what was flushed and fenced,
-#        loses what was not (make persist adds the instrumented kernel)
+#        loses what was not
 #      - bisect-selftest.sh: daxtest bisect over a small kernel history with
 #        one broken commit
 #      - test-security.sh, test-nonroot.sh: a run exposes nothing (private

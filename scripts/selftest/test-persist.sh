@@ -1,23 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The persistence model (plugin/) in a real guest: the project's image,
-# one 256 MiB NVDIMM, QEMU with the daxtest-persist plugin, and a script
-# as /init that writes to a DAX-mounted ext4 and then waits for the
-# power cut (QEMU SIGKILLed). The plugin's shadow, the strict crash
-# image, must hold what the kernel made persistent and nothing else,
-# while the backing file, which QEMU wrote at once, holds everything.
-#   1. the project's kernel: a block written with write()+fsync
-#      (non-temporal stores and a fence) survives; a block stored through
-#      a DAX mapping without msync is lost;
-#   2. with DAXTEST_PERSIST_INSTRUMENTED=1 (make persist, nightly: a
-#      second kernel build), the kernel with kernel-patches/instrument/
-#      (a load after each clwb, so that the plugin sees which line a
-#      flush names): a block stored through the mapping and msync'd
-#      survives, the next one, not msync'd, is lost.
+# The persistence plugin (plugin/) on its own in a real guest, without
+# daxtest's runner: the project's image and kernel (whose clwb() is
+# followed by the load the plugin places flushes by,
+# kernel-patches/instrument/), one 256 MiB NVDIMM, QEMU with the
+# plugin, and a script as /init that writes to a DAX-mounted ext4 and
+# then waits for the power cut (QEMU SIGKILLed). The plugin's shadow,
+# the strict crash image, must hold what the kernel made persistent and
+# nothing else, while the backing file, which QEMU wrote at once, holds
+# everything: a block written with write()+fsync (non-temporal stores
+# and a fence) survives, a block stored through a DAX mapping and
+# msync'd (clwb and a fence) survives, the next one, not msync'd, is
+# lost. The runner's use of the plugin (--crash-model) is checked by
+# the power-fail cases themselves (map_sync_unflushed).
 # Prints TAP.
 #
-# usage: [DAXTEST_PERSIST_INSTRUMENTED=1] test-persist.sh DAXTEST
+# usage: test-persist.sh DAXTEST
 set -u
 
 daxtest=$(realpath "$1")
@@ -33,17 +32,11 @@ cleanup()
 trap cleanup EXIT
 . "$here/scripts/tap.sh"
 
-instrumented=${DAXTEST_PERSIST_INSTRUMENTED:-0}
-stock=$("$daxtest" kernel build 2> "$tmp/err" | tail -1)
+kernel=$("$daxtest" kernel build 2> "$tmp/err" | tail -1)
 image=$("$daxtest" image build 2>> "$tmp/err" | tail -1)
 TAP_DIAG=$tmp/err
 check "the project's kernel, the image and the plugin" \
-	"$([ -f "$stock" ] && [ -f "$image" ] && [ -f "$plugin" ] && echo 1)"
-if [ "$instrumented" = 1 ]; then
-	marked=$("$daxtest" kernel build --patches "$here/kernel-patches/instrument/series" \
-		 2>> "$tmp/err" | tail -1)
-	check "the instrumented kernel" "$([ -f "$marked" ] && echo 1)"
-fi
+	"$([ -f "$kernel" ] && [ -f "$image" ] && [ -f "$plugin" ] && echo 1)"
 
 mkdir "$tmp/root"
 lz4 -dc "$image" | (cd "$tmp/root" && cpio -idm --quiet)
@@ -128,23 +121,13 @@ check_block()
 	check "$1 ($state)" "$(echo "$state" | grep -q "shadow=$3" && echo 1)"
 }
 
-make_init stock 'xfs_io -f -c "pwrite -q -S 0x55 0 4096" -c fsync /mnt/written &&
-xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 0x66 0 4096" /mnt/mapped'
-cut=$(boot stock "$stock")
-TAP_DIAG=$tmp/stock.log
-check "project kernel: the guest did its writes, then the power was cut" "$cut"
-check_block "project kernel: write()+fsync is in the crash image" 0x55 1
-check_block "project kernel: a DAX mmap store without msync is not" 0x66 0
-
-if [ "$instrumented" != 1 ]; then
-	tap_finish
-fi
-
-make_init marked 'xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 0x77 0 4096" -c "msync -s 0 4096" -c "mwrite -S 0x44 8192 4096" /mnt/mapped'
-cut=$(boot marked "$marked")
-TAP_DIAG=$tmp/marked.log
-check "instrumented kernel: the guest did its writes, then the power was cut" "$cut"
-check_block "instrumented kernel: a DAX mmap store msync'd is in the crash image" 0x77 1
-check_block "instrumented kernel: the next one, not msync'd, is not" 0x44 0
+make_init cut 'xfs_io -f -c "pwrite -q -S 0x55 0 4096" -c fsync /mnt/written &&
+xfs_io -f -c "truncate 65536" -c "mmap 0 65536" -c "mwrite -S 0x77 0 4096" -c "msync -s 0 4096" -c "mwrite -S 0x44 8192 4096" /mnt/mapped'
+cut=$(boot cut "$kernel")
+TAP_DIAG=$tmp/cut.log
+check "the guest did its writes, then the power was cut" "$cut"
+check_block "write()+fsync is in the crash image" 0x55 1
+check_block "a DAX mmap store msync'd is in the crash image" 0x77 1
+check_block "the next one, not msync'd, is not" 0x44 0
 
 tap_finish

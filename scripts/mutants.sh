@@ -16,7 +16,13 @@
 # case: only that matrix has them). MUTANTS="glob ..." picks mutants by
 # file name; MUTANTS_SHARD=K/N only every N-th of them from the K-th (1 to
 # N), so that N nightly jobs share the mutants.
-# Prints TAP (one result per named subtest), then a table (mutant, caught,
+# A mutant with a "Crash-model: strict" line breaks what only the
+# persistence model sees (a missing cache flush or fence): its programs
+# run with --crash-model strict, where every entry must fail, and again
+# with --crash-model none, where every entry must pass (the mutant is
+# missed without the model; a mutant caught anyway needs no such line).
+# Prints TAP (one result per named subtest, and per entry missed without
+# the model), then a table (mutant, caught, missed without the model,
 # the named subtests that survived), then "N passed, N failed".
 set -u
 
@@ -72,6 +78,20 @@ selected() {
 	return 1
 }
 
+# run_mutant ARGS...: runs the programs on the mutant kernel ($tmp/series)
+# with the mutant's matrix and ARGS; its exit status in rc, the failed
+# tests (daxtest results --format failed) in $tmp/failed.
+run_mutant() {
+	rm -rf "$tmp/results"	# no earlier run as results/latest
+	"$daxtest" run --patches "$tmp/series" --tests "$programs" "${matrix[@]}" \
+		--results "$tmp/results" "$@" > /dev/null 2> "$tmp/err"
+	rc=$?
+	if ! "$daxtest" results "$tmp/results" --format failed > "$tmp/failed" 2> "$tmp/results.err"; then
+		: > "$tmp/failed"
+		[ "$rc" -eq 1 ] && sed 's/^/#   /' "$tmp/results.err"
+	fi
+}
+
 echo "TAP version 13"
 for patch in tests/mutants/*.patch; do
 	name=$(basename "$patch" .patch)
@@ -83,7 +103,7 @@ for patch in tests/mutants/*.patch; do
 	if [ -z "$entries" ] || [ -n "$bad" ]; then
 		n=$((n + 1)); failed=$((failed + 1))
 		echo "not ok $n - $name: Must-fail: must name <area>/<program>:<fixture>.<test>${bad:+, not $(echo $bad)}"
-		printf '%s\tno\t(bad Must-fail: line)\n' "$name" >> "$tmp/table"
+		printf '%s\tno\t-\t(bad Must-fail: line)\n' "$name" >> "$tmp/table"
 		continue
 	fi
 	programs=$(echo "$entries" | sed 's/:.*//' | sort -u | paste -sd,)
@@ -91,16 +111,29 @@ for patch in tests/mutants/*.patch; do
 	if echo "$entries" | grep -q ':[a-z0-9_]*\.random_'; then
 		matrix=(--matrix full)
 	fi
+	model=$(sed -n 's/^Crash-model: *//p' "$patch" | head -1)
 	realpath "$patch" > "$tmp/series"
 	start=$(date +%s)
-	rm -rf "$tmp/results"	# no earlier mutant's run as results/latest
-	"$daxtest" run --patches "$tmp/series" --tests "$programs" "${matrix[@]}" \
-		--results "$tmp/results" "$@" > /dev/null 2> "$tmp/err"
-	rc=$?
-	if ! "$daxtest" results "$tmp/results" --format failed > "$tmp/failed" 2> "$tmp/results.err"; then
-		: > "$tmp/failed"
-		[ "$rc" -eq 1 ] && sed 's/^/#   /' "$tmp/results.err"
+	without="-"
+	if [ -n "$model" ]; then
+		run_mutant --crash-model none "$@"
+		without=yes
+		for e in $entries; do
+			n=$((n + 1))
+			prog=${e%%:*}
+			sub=${e#*:}
+			if [ "$rc" -le 1 ] && ! killed "$tmp/failed" "$prog" "${sub%%.*}" "${sub#*.}"; then
+				passed=$((passed + 1))
+				echo "ok $n - $name is missed by $e without the crash model"
+			else
+				failed=$((failed + 1))
+				without=no
+				echo "not ok $n - $name is caught by $e without the crash model too (daxtest exit $rc): drop its Crash-model: line"
+			fi
+		done
+		matrix+=(--crash-model "$model")
 	fi
+	run_mutant "$@"
 	survived=""
 	for e in $entries; do
 		n=$((n + 1))
@@ -117,14 +150,14 @@ for patch in tests/mutants/*.patch; do
 		fi
 	done
 	echo "# $name: $(($(date +%s) - start)) s; failed: $(tr '\t' ' ' < "$tmp/failed" | sed 's/@[^ ]*//' | tr '\n' ' ')"
-	printf '%s\t%s\t%s\n' "$name" "$([ -z "$survived" ] && echo yes || echo no)" \
-		"${survived# }" >> "$tmp/table"
+	printf '%s\t%s\t%s\t%s\n' "$name" "$([ -z "$survived" ] && echo yes || echo no)" \
+		"$without" "${survived# }" >> "$tmp/table"
 done
 echo "1..$n"
 echo
-printf '%-36s %-7s %s\n' "mutant" "caught" "named subtests that survived"
-while IFS=$'\t' read -r m c s; do
-	printf '%-36s %-7s %s\n' "$m" "$c" "${s:--}"
+printf '%-40s %-7s %-14s %s\n' "mutant" "caught" "missed w/o model" "named subtests that survived"
+while IFS=$'\t' read -r m c w s; do
+	printf '%-40s %-7s %-14s %s\n' "$m" "$c" "$w" "${s:--}"
 done < "$tmp/table"
 echo
 echo "$passed passed, $failed failed"

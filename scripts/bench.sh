@@ -56,6 +56,16 @@ figure qemu_rss "$(run_figure qemu_peak_rss_mib)" MiB "" "  QEMU peak RSS per gu
 "$daxtest" run --tests per-file-dax/dax_statx -j 1 --cpus 1 --results "$results" > /dev/null 2>&1
 figure boot "$(run_figure boot_seconds)" s "< 2.0" "boot: QEMU start to the first test, one guest"
 
+# The persistence model (--crash-model): the power-fail cases of one
+# program with the plugin and without, one guest, the same seed.
+pf=powerfail/map_sync_cut
+figure pf_none "$(seconds "$daxtest" run --tests "$pf" --crash-model none -j 1 --seed 1 --results "$results")" s "" "$pf, --crash-model none, -j 1"
+none=$(tail -1 "$figures" | cut -f2)
+figure pf_strict "$(seconds "$daxtest" run --tests "$pf" --crash-model strict -j 1 --seed 1 --results "$results")" s "" "$pf, --crash-model strict, -j 1"
+strict=$(tail -1 "$figures" | cut -f2)
+figure pf_slowdown "$(echo "$strict / $none" | bc -l)" x "" "  slowdown of the persistence model"
+figure pf_area "$(seconds "$daxtest" run --tests powerfail --results "$results")" s "< 120" "powerfail area, strict model (quick matrix, -j $cores)"
+
 # Parallel guests: the full matrix with one guest, then one per core
 # (same seed, so the same random cuts).
 figure full_j1 "$(seconds "$daxtest" run --matrix full --seed 1 -j 1 --results "$results")" s "" "full matrix, -j 1"

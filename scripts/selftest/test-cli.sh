@@ -58,6 +58,10 @@ expect_error "option without its value" "needs a value" \
 	"$daxtest" run --tests
 expect_error "--coverage outside daxtest list" "--coverage is an option of daxtest list" \
 	"$daxtest" run --coverage
+expect_error "unknown crash model" "--crash-model 'lossy': want none, strict, sampled:N" \
+	"$daxtest" run --crash-model lossy
+expect_error "sampled crash model without images" "--crash-model 'sampled:0': want" \
+	"$daxtest" run --crash-model sampled:0
 
 # The coverage listing of the project's own mutants: every claim names a
 # test case, and the listing ends with its totals.

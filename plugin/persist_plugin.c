@@ -480,8 +480,12 @@ static void write_stats(void)
 	fclose(f);
 }
 
-/* QEMU stops the vCPUs before it exits; a callback that still comes
- * finds exited set and touches nothing. */
+/*
+ * A callback that still comes (a vCPU thread while QEMU exits) finds
+ * exited set under the lock and touches nothing. The model and the
+ * insn_infos stay allocated: the lock-free fast paths read them before
+ * they take the lock, and the process is ending anyway.
+ */
 static void on_exit_qemu(qemu_plugin_id_t id, void *arg)
 {
 	pthread_mutex_lock(&st.lock);
@@ -489,9 +493,7 @@ static void on_exit_qemu(qemu_plugin_id_t id, void *arg)
 	sync_counters();
 	st.exited = true;
 	persist_journal_close(&st.journal);
-	pmem_model_free(&st.model);
 	pthread_mutex_unlock(&st.lock);
-	insn_table_free(&insns);
 }
 
 /* One argument. 0, or -1 after saying why. */
@@ -541,6 +543,12 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	}
 	if (meta && persist_journal_open(&st.journal, meta) < 0) {
 		say("journal %s: %s", meta, strerror(errno));
+		return -1;
+	}
+	/* A vCPU's own slot of st.flush: the fast paths rely on it. */
+	if (info->system.max_vcpus > MAX_VCPUS) {
+		say("at most %d vCPUs (this guest may have %d)", MAX_VCPUS,
+		    info->system.max_vcpus);
 		return -1;
 	}
 	st.nr_vcpus = (unsigned int)info->system.max_vcpus;

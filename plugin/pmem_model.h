@@ -23,8 +23,11 @@
  *    lfence orders loads only and persists nothing;
  *  - wbinvd writes back every line of every vCPU: the live bytes of
  *    every dirty or pending line become persistent;
- *  - a line has at most one pending snapshot: a newer flush (of any
- *    vCPU) replaces it, and the newer owner's fence persists it.
+ *  - a line has at most one pending snapshot: a flush of a line that
+ *    is pending and not dirty again changes nothing (the first
+ *    flusher's fence persists it: another vCPU's fence does not wait
+ *    for its clwb); a flush after new stores takes a new snapshot for
+ *    the flushing vCPU.
  * So the shadow is, at every moment, what survives if the power fails
  * now (the strict crash image: every unpersisted line lost).
  *

@@ -57,14 +57,15 @@ figure qemu_rss "$(run_figure qemu_peak_rss_mib)" MiB "" "  QEMU peak RSS per gu
 figure boot "$(run_figure boot_seconds)" s "< 2.0" "boot: QEMU start to the first test, one guest"
 
 # The persistence model (--crash-model): the power-fail cases of one
-# program with the plugin and without, one guest, the same seed.
+# program with the plugin and without, one guest, the same seed, under
+# TCG (the plugin runs nowhere else).
 pf=powerfail/map_sync_cut
-figure pf_none "$(seconds "$daxtest" run --tests "$pf" --crash-model none -j 1 --seed 1 --results "$results")" s "" "$pf, --crash-model none, -j 1"
+figure pf_none "$(seconds "$daxtest" run --tests "$pf" --accel tcg --crash-model none -j 1 --seed 1 --results "$results")" s "" "$pf, --crash-model none, -j 1"
 none=$(tail -1 "$figures" | cut -f2)
-figure pf_strict "$(seconds "$daxtest" run --tests "$pf" --crash-model strict -j 1 --seed 1 --results "$results")" s "" "$pf, --crash-model strict, -j 1"
+figure pf_strict "$(seconds "$daxtest" run --tests "$pf" --accel tcg --crash-model strict -j 1 --seed 1 --results "$results")" s "" "$pf, --crash-model strict, -j 1"
 strict=$(tail -1 "$figures" | cut -f2)
 figure pf_slowdown "$(echo "$strict / $none" | bc -l)" x "" "  slowdown of the persistence model"
-figure pf_area "$(seconds "$daxtest" run --tests powerfail --results "$results")" s "< 120" "powerfail area, strict model (quick matrix, -j $cores)"
+figure pf_area "$(seconds "$daxtest" run --tests powerfail --accel tcg --crash-model strict --results "$results")" s "< 120" "powerfail area, strict model (quick matrix, -j $cores)"
 
 # Parallel guests: the full matrix with one guest, then one per core
 # (same seed, so the same random cuts).

@@ -20,7 +20,7 @@
 #include "vm/workdir.h"
 
 struct crash_cut {
-	char *plugin_arg;	/* "<plugin>,regions=<file>,meta=<file>" */
+	char *plugin_arg;	/* "<plugin>,regions=<file>,meta=<file>,arm=marker" */
 	char *regions;		/* written by persist_start() */
 	char *journal;		/* the plugin's persist_meta file */
 	char *shadows[QEMU_MAX_NVDIMMS];
@@ -39,6 +39,7 @@ struct crash_cut_image {
 	enum crash_model_kind kind;	/* strict or sampled */
 	unsigned long long seed;	/* sampled: the run's seed */
 	unsigned int image;		/* sampled: the case's image, from 1 */
+	bool asked;			/* --crash-model given, not the default */
 };
 
 /*
@@ -46,13 +47,15 @@ struct crash_cut_image {
  * NVDIMM files of w (shape s) into the crash image. *log gets what to
  * put in the case's log (malloc'd; may be NULL without memory). Returns
  * the model the verify phase sees: the image's, or CRASH_MODEL_NONE
- * when the image was not applied because the plugin could not place
- * the kernel's flushes (a kernel without kernel-patches/instrument/: the
- * files are left as QEMU left them, *log says so). -1 when the image
- * cannot be made (the model did not start, an I/O error): *log says why.
+ * when the image was not applied because the plugin could place none
+ * of the kernel's flushes (a kernel without kernel-patches/instrument/:
+ * the files are left as QEMU left them, *log says so) and the model was
+ * the default. -1 when the image cannot be made (the model did not
+ * start, an I/O error, or that kernel under an asked-for model): *log
+ * says why.
  * *note gets the image in a line, for the reason of a verify phase that
- * fails ("strict crash image: 2097152 bytes lost, first nvdimm0 +0x0:
- * ..."), or NULL.
+ * fails ("strict crash image: 64 bytes lost in 1 ranges, first nvdimm0
+ * +0x20d000, 64 bytes lost: stored by ..., never flushed"), or NULL.
  */
 int crash_cut_apply(const struct crash_cut *c, const struct workdir *w,
 		    const struct guest_shape *s, const struct crash_cut_image *img,

@@ -183,6 +183,7 @@ static void make_crash_image(struct lane *l, size_t idx, struct test_result *t)
 	struct crash_cut_image img = {
 		.kind = test_def(l, idx)->crash_image ? CRASH_MODEL_SAMPLED : CRASH_MODEL_STRICT,
 		.seed = s->seed, .image = test_def(l, idx)->crash_image,
+		.asked = s->req->crash_model.kind != CRASH_MODEL_AUTO,
 	};
 	char *log = NULL, msg[600];
 	int ret;
@@ -391,7 +392,7 @@ static int build_plan(struct lane *l, struct agent_plan *plan,
 	plan->nr_env = 0;
 	if (l->run->prep.catalog.tests[l->first].powerfail) {
 		/* What the first case's verify phase sees, or the run's model. */
-		enum crash_model_kind k = l->pc.verify[l->first] ?
+		enum crash_model_kind k = l->pc.verify[l->first] && l->verify_model[l->first] ?
 			l->verify_model[l->first] : l->run->crash_model.kind;
 
 		l->env = str_printf("DAXTEST_CRASH_MODEL=%s", crash_model_name(k));

@@ -40,7 +40,8 @@ struct qemu_config {
 	const char *qmp_socket;		/* unix socket path */
 	/*
 	 * The persistence plugin (plugin/persist_plugin.c): the whole
-	 * -plugin argument ("daxtest-persist.so,regions=FILE,meta=FILE"),
+	 * -plugin argument ("daxtest-persist.so,regions=FILE,meta=FILE,
+	 * arm=marker"),
 	 * or NULL. QEMU then starts paused (-S), and persist_start()
 	 * (vm/persist_start.h) writes plugin_regions, one line per NVDIMM
 	 * with its RAM-block offset and plugin_shadows[i], its crash image,

@@ -272,8 +272,9 @@ static inline void pf_wait_for_cut(struct __test_metadata *_metadata, const char
  * The progress counter of a random_ case: a one-page file, written and
  * fsync'd (so its block is allocated and written), mapped with MAP_SYNC.
  * A store to it overwrites a block already on the log: it needs no
- * metadata, so what the case stores there is on the pmem as soon as the
- * store is done, and tells the verify phase how far the workload got.
+ * metadata, so what the case stores there is durable once written back
+ * from the CPU cache (pmem_persist()), and tells the verify phase how
+ * far the workload got.
  * Returns the mapping, or NULL with errno set.
  */
 static inline volatile uint64_t *pf_progress_create(struct pf_mnt *m)

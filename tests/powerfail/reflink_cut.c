@@ -428,7 +428,7 @@ static void check_clone(struct __test_metadata *_metadata, struct pf_mnt *m,
  *
  * A loop clones A into B<k>, stores pattern k + 1 on every page of B<k>
  * through a plain mapping, msync()s it, counts k + 1 in a progress page
- * (pf_progress_create()) and unlinks B<k-4>, so that CoW blocks are
+ * (pf_progress_create(), written back with pmem_persist()) and unlinks B<k-4>, so that CoW blocks are
  * allocated and remapped and shared blocks freed all the time. The power
  * goes at a random point. A must be intact; every clone below the
  * progress count and not yet due for unlinking must hold its stores;
@@ -483,6 +483,7 @@ TEST_F(rcut, random_cow_loop)
 			munmap(map, FILE_SIZE);
 			close(b);
 			*progress = k + 1;
+			pmem_persist(progress, sizeof(*progress));
 			if (k >= RANDOM_KEEP) {
 				snprintf(name, sizeof(name), "B%" PRIu64, k - RANDOM_KEEP);
 				ASSERT_EQ(0, unlinkat(self->m.root, name, 0))

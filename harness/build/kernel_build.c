@@ -23,7 +23,7 @@
 #include "lib/strv.h"
 
 /* Bump when the build steps change what an artifact contains. */
-#define KERNEL_BUILD_VERSION "daxtest-kernel-2"	/* 2: nfit_test modules apart */
+#define KERNEL_BUILD_VERSION "daxtest-kernel-3"	/* 2: nfit_test modules apart; 3: in extra/ */
 
 struct build {
 	const struct kernel_build_opts *o;

@@ -55,10 +55,12 @@ int kernel_build_make_argv(struct strv *argv, const char *worktree, const char *
 			   const char *jobs, const char *depmod, const char *cc,
 			   const char *const *targets);
 
-/* Where the nfit_test modules (tools/testing/nvdimm) are installed, and
- * the suffix of the module "release" directory in which they win over the
- * in-tree drivers (see module_trees() in kernel_build.c). */
-#define NFIT_TEST_MOD_DIR		"nfit_test"
+/* Where the nfit_test modules (tools/testing/nvdimm) are installed (the
+ * kernel's default for out-of-tree modules, which ndctl's test suite
+ * checks: test/core.c wants the wrapped modules under "/extra/" or
+ * "/updates/"), and the suffix of the module "release" directory in which
+ * they win over the in-tree drivers (see module_trees() in kernel_build.c). */
+#define NFIT_TEST_MOD_DIR		"extra"
 #define NFIT_TEST_RELEASE_SUFFIX	"-nfit_test"
 
 #endif /* DAXTEST_KERNEL_BUILD_H */

@@ -79,6 +79,12 @@
 #define DAXTEST_PROTO_VERSION	2
 #define DAXTEST_PORT_NAME	"org.daxtest.results"
 #define DAXTEST_NODAX_SERIAL	"daxtest-nodax"
+/* The 9p mount tag of the host's tree (the peer suites' root). */
+#define DAXTEST_HOST_SHARE_TAG	"daxtest-host"
+/* The program that runs a peer suite's test: "<it> -r <script>". */
+#define DAXTEST_SUITE_RUNNER	"/daxtest/bin/daxtest-suite"
+/* Plan env: the host paths (':'-separated) the suite root shows too. */
+#define DAXTEST_SUITE_BINDS_ENV	"DAXTEST_SUITE_BINDS"
 #define DAXTEST_LINE_MAX	4096
 #define DAXTEST_PLAN_MAX_TESTS	10000
 #define DAXTEST_PLAN_MAX_ENV	256

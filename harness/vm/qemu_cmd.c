@@ -15,6 +15,7 @@
 #define SERIAL_PCI_ADDR		"0x2.0x0"
 #define NODAX_PCI_ADDR		"0x2.0x1"
 #define VIRTIO_PMEM_PCI_ADDR	"0x2.0x2"
+#define HOST_SHARE_PCI_ADDR	"0x2.0x3"
 
 static void add_machine(const struct qemu_config *c, struct strv *out)
 {
@@ -83,6 +84,21 @@ static void add_nodax_disk(const struct qemu_config *c, struct strv *out)
 	strv_add(out, "-device");
 	strv_add(out, "virtio-blk-pci,drive=nodax,serial=" DAXTEST_NODAX_SERIAL
 		 ",addr=" NODAX_PCI_ADDR);
+}
+
+/* The host's tree, read-only over virtio-9p, for the peer suites' root
+ * (guest/suite_root.c). multidevs=remap: the host's / spans several
+ * filesystems, whose inode numbers would collide in one 9p export. */
+static void add_host_share(const struct qemu_config *c, struct strv *out)
+{
+	if (!c->host_share)
+		return;
+	strv_add(out, "-fsdev");
+	strv_addf(out, "local,id=hostfs,path=%s,security_model=none,readonly=on,multidevs=remap",
+		  c->host_share);
+	strv_add(out, "-device");
+	strv_add(out, "virtio-9p-pci,fsdev=hostfs,mount_tag=" DAXTEST_HOST_SHARE_TAG
+		 ",addr=" HOST_SHARE_PCI_ADDR);
 }
 
 static void add_boot(const struct qemu_config *c, struct strv *out)
@@ -165,6 +181,7 @@ static bool valid(const struct qemu_config *c)
 	    (c->result_pipe && strchr(c->result_pipe, ',')) ||
 	    (c->qmp_socket && strchr(c->qmp_socket, ',')) ||
 	    (c->nodax_disk && strchr(c->nodax_disk, ',')) ||
+	    (c->host_share && strchr(c->host_share, ',')) ||
 	    (c->virtio_pmem.path && (strchr(c->virtio_pmem.path, ',') ||
 				     !c->virtio_pmem.size)))
 		return false;
@@ -180,6 +197,7 @@ int qemu_cmd_build(const struct qemu_config *c, struct strv *out)
 	add_nvdimms(c, out);
 	add_virtio_pmem(c, out);
 	add_nodax_disk(c, out);
+	add_host_share(c, out);
 	add_boot(c, out);
 	add_chardevs(c, out);
 	add_plugin(c, out);

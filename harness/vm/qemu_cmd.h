@@ -35,6 +35,9 @@ struct qemu_config {
 	unsigned long long label_size;
 	const char *nodax_disk;		/* raw image for a virtio-blk disk, or NULL */
 	struct qemu_nvdimm virtio_pmem;	/* a virtio-pmem device; path NULL: none */
+	/* A host directory the guest mounts read-only over virtio-9p, tag
+	 * DAXTEST_HOST_SHARE_TAG (the peer suites' root); NULL: none. */
+	const char *host_share;
 	const char *console_pipe;	/* -chardev pipe base path; NULL: stdio */
 	const char *result_pipe;	/* the agent's result port */
 	const char *qmp_socket;		/* unix socket path */

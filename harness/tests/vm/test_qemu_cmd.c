@@ -130,6 +130,30 @@ static void virtio_pmem(void **state)
 	strv_free(&v);
 }
 
+/* The peer suites' root: the host's tree read-only over virtio-9p, in a
+ * slot of its own, only when asked for. */
+static void host_share(void **state)
+{
+	struct qemu_config c = base();
+	struct strv v = { 0 };
+
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_null(arg_after(&v, "-fsdev", 0));
+	strv_free(&v);
+
+	c.host_share = "/";
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_string_equal(arg_after(&v, "-fsdev", 0),
+			    "local,id=hostfs,path=/,security_model=none,readonly=on,multidevs=remap");
+	assert_string_equal(arg_after(&v, "-device", 2),
+			    "virtio-9p-pci,fsdev=hostfs,mount_tag=daxtest-host,addr=0x2.0x3");
+	strv_free(&v);
+
+	c.host_share = "/a,b";
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+}
+
 static void kvm_uses_host_cpu_and_shell_uses_stdio(void **state)
 {
 	struct qemu_config c = base();
@@ -247,6 +271,7 @@ int main(void)
 		cmocka_unit_test(console_result_port_and_qmp),
 		cmocka_unit_test(nodax_disk),
 		cmocka_unit_test(virtio_pmem),
+		cmocka_unit_test(host_share),
 		cmocka_unit_test(kvm_uses_host_cpu_and_shell_uses_stdio),
 		cmocka_unit_test(refuses_what_qemu_would_misparse),
 		cmocka_unit_test(persistence_plugin),

@@ -31,6 +31,7 @@
 #include "proto/agent_proto.h"
 #include "proto/persist_meta.h"
 #include "run_test.h"
+#include "suite_root.h"
 #include "console_shell.h"
 #include "util.h"
 
@@ -368,11 +369,14 @@ static void run_one(struct agent *a, const struct plan_test *t)
 		      t->name, stuck_nr);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	struct agent a;
 	size_t i;
 
+	if (!strcmp(self, "daxtest-suite"))
+		return suite_root_main(argc, argv);
 	if (getpid() != 1) {
 		fprintf(stderr, "daxtest-agent: runs only as the guest's /init (PID 1)\n");
 		return 2;

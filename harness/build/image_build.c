@@ -18,6 +18,7 @@
 #include "lib/hash.h"
 #include "lib/host_tools.h"
 #include "build/image_build.h"
+#include "proto/agent_proto.h"
 #include "build/kernel_build.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
@@ -334,7 +335,10 @@ static int collect(const struct image_opts *o, struct entries *e)
 
 	if (!recipe || !mods)
 		goto out;
-	if (add_host_file(e, "/init", o->agent) < 0 || load_recipe(&r, recipe) < 0 ||
+	/* The agent is also the peer suites' runner (guest/suite_root.c). */
+	if (add_host_file(e, "/init", o->agent) < 0 ||
+	    add_entry(e, DAXTEST_SUITE_RUNNER, ENTRY_LINK, "/init", 0777) < 0 ||
+	    load_recipe(&r, recipe) < 0 ||
 	    add_tree(e, mods, "/lib/modules", false) < 0 ||
 	    add_tree(e, o->tests_dir, IMAGE_TESTS_DIR, true) < 0)
 		goto out;

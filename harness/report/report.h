@@ -17,6 +17,8 @@ void report_ktap_begin(FILE *f, size_t nr_tests);
  * as diagnostics, then "ok/not ok <index> <name> [# directive reason]". */
 void report_ktap_test(FILE *f, size_t index, const struct test_result *t);
 int report_junit_write(const char *path, const struct run_report *r);
+/* The same for the tests of one suite (result_suite()) alone. */
+int report_junit_write_suite(const char *path, const struct run_report *r, const char *suite);
 int report_json_write(const char *path, const struct run_report *r);
 /* The run as one self-contained HTML page (no network). 0 or -errno. */
 int report_html_write(const char *path, const struct run_report *r);

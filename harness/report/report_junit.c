@@ -14,6 +14,10 @@
  *	  <testsuite name="kernel">	kernel problems outside any test
  *	</testsuites>
  *
+ * A run with peer suites (--suite) also gets one file per suite,
+ * results-<suite>.xml (report_junit_write_suite()), holding that suite's
+ * tests alone, as CI systems want one report per suite.
+ *
  * One testcase per leaf, counted as report_totals() counts them; nested
  * subtests are named "<parent>.<subtest>". Text is cleaned to what XML
  * 1.0 allows, then escaped.
@@ -340,7 +344,7 @@ static void put_run(struct xml *x, const struct run_report *r)
 	fputs("</testsuites>\n", x->f);
 }
 
-int report_junit_write(const char *path, const struct run_report *r)
+static int write_run(const char *path, const struct run_report *r)
 {
 	struct xml x = { 0 };
 	char *buf = NULL;
@@ -357,5 +361,35 @@ int report_junit_write(const char *path, const struct run_report *r)
 	if (!ret)
 		ret = write_file_atomic(path, buf, len, 0644);
 	free(buf);
+	return ret;
+}
+
+int report_junit_write(const char *path, const struct run_report *r)
+{
+	return write_run(path, r);
+}
+
+int report_junit_write_suite(const char *path, const struct run_report *r, const char *suite)
+{
+	struct run_report sub = *r;
+	size_t i;
+	int ret;
+
+	sub.tests = calloc(r->nr_tests + 1, sizeof(*sub.tests));
+	if (!sub.tests)
+		return -ENOMEM;
+	sub.nr_tests = 0;
+	sub.total_seconds = 0;
+	/* Kernel reports outside any test are the run's, in results.xml. */
+	sub.findings = NULL;
+	sub.nr_findings = 0;
+	for (i = 0; i < r->nr_tests; i++) {
+		if (strcmp(result_suite(r->tests[i].name), suite))
+			continue;
+		sub.tests[sub.nr_tests++] = r->tests[i];
+		sub.total_seconds += r->tests[i].seconds;
+	}
+	ret = write_run(path, &sub);
+	free(sub.tests);
 	return ret;
 }

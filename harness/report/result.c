@@ -152,3 +152,12 @@ bool test_result_counts_subtests(const struct test_result *t)
 {
 	return t->ktap.nr_tests && !t->ktap.disordered;
 }
+
+const char *result_suite(const char *name)
+{
+	if (!strncmp(name, "ndctl/", 6))
+		return "ndctl";
+	if (!strncmp(name, "fstests-", 8))
+		return "fstests";
+	return "daxtest";
+}

@@ -80,6 +80,10 @@ struct run_report {
 
 /* "pass", "fail", "skip", "timeout", "crash", "not-run", "xfail", "xpass". */
 const char *test_status_name(enum test_status s);
+/* The suite a result belongs to, by its name: "ndctl" ("ndctl/<test>"),
+ * "fstests" ("fstests-<section>/<test>@<cell>"), else "daxtest". */
+const char *result_suite(const char *name);
+
 /* Free what t and r hold (strings, arrays, the KTAP doc, the findings),
  * not t and r themselves; they are left zeroed. */
 void test_result_free(struct test_result *t);

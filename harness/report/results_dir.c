@@ -89,6 +89,30 @@ void results_dir_write_test(const struct results_dir *d, const struct test_resul
 	free(dmesg);
 }
 
+/* results-<suite>.xml for each peer suite the run has. */
+static int write_suite_reports(const struct results_dir *d, const struct run_report *r)
+{
+	static const char *const suites[] = { "ndctl", "fstests" };
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]) && !ret; i++) {
+		char *path;
+
+		for (j = 0; j < r->nr_tests; j++)
+			if (!strcmp(result_suite(r->tests[j].name), suites[i]))
+				break;
+		if (j == r->nr_tests)
+			continue;
+		path = str_printf("%s/results-%s.xml", d->path, suites[i]);
+		ret = path ? report_junit_write_suite(path, r, suites[i]) : -1;
+		if (ret < 0)
+			log_error("cannot write %s", path ? path : "a suite's JUnit file");
+		free(path);
+	}
+	return ret < 0 ? -1 : 0;
+}
+
 int results_dir_write_reports(const struct results_dir *d, const struct run_report *r)
 {
 	char *json = path_join(d->path, "results.json");
@@ -112,7 +136,7 @@ int results_dir_write_reports(const struct results_dir *d, const struct run_repo
 		log_error("cannot write the reports in %s", d->path);
 		goto out;
 	}
-	ret = 0;
+	ret = write_suite_reports(d, r);
 out:
 	free(json);
 	free(xml);

@@ -645,6 +645,36 @@ static void test_junit_report(void **state)
 	run_report_free(&r);
 }
 
+/* A peer suite's file holds its tests alone, with their own totals and
+ * none of the run's kernel findings. */
+static void test_junit_per_suite(void **state)
+{
+	struct run_report r;
+	char *path, *xml;
+
+	build_run(&r);
+	free(r.tests[6].name);
+	r.tests[6].name = xstrdup("fstests-xfs/generic/605@map=mem");
+	free(r.tests[7].name);
+	r.tests[7].name = xstrdup("ndctl/dax.sh");
+	assert_string_equal(result_suite(r.tests[0].name), "daxtest");
+	assert_string_equal(result_suite(r.tests[6].name), "fstests");
+	assert_string_equal(result_suite(r.tests[7].name), "ndctl");
+
+	path = str_printf("%s/results-fstests.xml", (const char *)*state);
+	assert_non_null(path);
+	assert_int_equal(report_junit_write_suite(path, &r, "fstests"), 0);
+	assert_int_equal(read_file(path, &xml, NULL), 0);
+	assert_well_formed_xml(xml);
+	assert_non_null(strstr(xml, "<testsuites name=\"daxtest\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\" time=\"1.250\">"));
+	assert_int_equal(count(xml, "<testsuite "), 1);
+	assert_non_null(strstr(xml, "<testsuite name=\"fstests-xfs/generic/605@map=mem\""));
+	assert_null(strstr(xml, "name=\"kernel\""));
+	free(xml);
+	free(path);
+	run_report_free(&r);
+}
+
 static void test_writers_report_errors(void **state)
 {
 	struct run_report r;
@@ -704,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_ktap_round_trip_directives),
 		cmocka_unit_test_setup_teardown(test_json_report, make_temp_dir, remove_temp_dir),
 		cmocka_unit_test_setup_teardown(test_junit_report, make_temp_dir, remove_temp_dir),
+		cmocka_unit_test_setup_teardown(test_junit_per_suite, make_temp_dir, remove_temp_dir),
 		cmocka_unit_test(test_writers_report_errors),
 		cmocka_unit_test(test_text_clean),
 		cmocka_unit_test(test_status_names),

@@ -24,7 +24,7 @@ enum {
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_BOOT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
 	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
 	OPT_ITERATIONS, OPT_COVERAGE, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL, OPT_BACKEND, OPT_CONNECT,
-	OPT_SERIES, OPT_CRASH_MODEL,
+	OPT_SERIES, OPT_CRASH_MODEL, OPT_SUITE, OPT_NDCTL_TESTS, OPT_FSTESTS_TESTS,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +34,9 @@ static const struct option long_opts[] = {
 	{ "series", required_argument, NULL, OPT_SERIES },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "tests", required_argument, NULL, OPT_TESTS },
+	{ "suite", required_argument, NULL, OPT_SUITE },
+	{ "ndctl-tests", required_argument, NULL, OPT_NDCTL_TESTS },
+	{ "fstests-tests", required_argument, NULL, OPT_FSTESTS_TESTS },
 	{ "matrix", required_argument, NULL, OPT_MATRIX },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
@@ -89,6 +92,12 @@ void options_usage(FILE *f)
 	      "  --patches SERIES    stack another quilt series on the base series (repeatable; env PATCHES)\n"
 	      "  --config FRAGMENT   add a kernel config fragment (repeatable)\n"
 	      "  --tests GLOBS       comma-separated globs of tests (\"per-file-dax/*\")\n"
+	      "  --suite ndctl=DIR|fstests=DIR  also run a peer suite from its source tree,\n"
+	      "                      built on the host, in the same guests (repeatable); with\n"
+	      "                      --suite, daxtest's own tests run only when --tests names them\n"
+	      "  --ndctl-tests NAMES  the ndctl tests to run (default: all of its meson list)\n"
+	      "  --fstests-tests NAMES  fstests tests or groups (\"generic/605 quick\"; default:\n"
+	      "                      tests/suites/fstests.default)\n"
 	      "  --matrix NAME       namespace cells from tests/matrix: quick (default) or full\n"
 	      "  --seed N            seed of the random power cuts (default: printed at the start)\n"
 	      "  --iterations N      runs of each random power-cut case (default 3)\n"
@@ -265,6 +274,15 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_PATCHES: return add_stacked(o->series, &o->nr_series, arg, "patches");
 	case OPT_CONFIG: return add_stacked(o->configs, &o->nr_configs, arg, "config");
 	case OPT_TESTS: o->tests = arg; return 0;
+	case OPT_SUITE:
+		if (o->nr_suites >= MAX_STACKED) {
+			log_error("--suite: at most %d may be given", MAX_STACKED);
+			return -1;
+		}
+		o->suites[o->nr_suites++] = arg;
+		return 0;
+	case OPT_NDCTL_TESTS: o->ndctl_tests = arg; return 0;
+	case OPT_FSTESTS_TESTS: o->fstests_tests = arg; return 0;
 	case OPT_MATRIX: o->matrix = arg; return 0;
 	case OPT_ITERATIONS: return parse_uint(arg, "iterations", 1, 1000, &o->iterations);
 	case OPT_GOOD: o->good = arg; return 0;
@@ -374,6 +392,15 @@ int options_parse(struct options *o, int argc, char **argv)
 		log_error("--connect %s needs --backend libvirt", o->connect[0]);
 		return -1;
 	}
+	if (o->nr_suites && o->backend == BACKEND_LIBVIRT) {
+		log_error("--suite needs --backend qemu: libvirt guests get no share of the host's /usr");
+		return -1;
+	}
+	if ((o->ndctl_tests || o->fstests_tests) && !o->nr_suites) {
+		log_error("--%s needs --suite %s=DIR", o->ndctl_tests ? "ndctl-tests" : "fstests-tests",
+			  o->ndctl_tests ? "ndctl" : "fstests");
+		return -1;
+	}
 	if (o->backend == BACKEND_LIBVIRT && !o->nr_connect)
 		o->connect[o->nr_connect++] = LIBVIRT_DEFAULT_URI;
 	if (o->kernel && o->ksrc) {
@@ -428,6 +455,10 @@ void options_run_request(const struct options *o, struct run_request *req)
 			.rebuild = o->rebuild,
 		},
 		.tests = o->tests,
+		.suites = o->suites,
+		.nr_suites = o->nr_suites,
+		.ndctl_tests = o->ndctl_tests,
+		.fstests_tests = o->fstests_tests,
 		.matrix = o->matrix,
 		.iterations = o->iterations,
 		.seed = o->seed,

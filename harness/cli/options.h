@@ -54,6 +54,10 @@ struct options {
 	const char *results_root;	/* default "results" */
 	enum accel accel;
 	enum backend backend;		/* --backend qemu|libvirt */
+	const char *suites[MAX_STACKED];	/* --suite KIND=DIR, in order */
+	size_t nr_suites;
+	const char *ndctl_tests;	/* --ndctl-tests */
+	const char *fstests_tests;	/* --fstests-tests */
 	const char *connect[MAX_STACKED];	/* libvirt URIs (--connect), in order */
 	size_t nr_connect;		/* at least 1 with --backend libvirt */
 	unsigned int build_jobs;	/* 0: cores + 1 */

@@ -233,8 +233,10 @@ int test_catalog_load(struct test_catalog *c, const char *project_dir)
 	return ret;
 }
 
-static void test_def_free(struct test_def *t)
+void test_def_free(struct test_def *t)
 {
+	free(t->suite);
+	free(t->exec);
 	free(t->name);
 	free(t->program);
 	free(t->cell);
@@ -549,6 +551,24 @@ out:
 	free(ksft);
 	free(khdr);
 	return ret;
+}
+
+bool test_def_same_suite(const struct test_def *a, const struct test_def *b)
+{
+	return a->suite && b->suite ? !strcmp(a->suite, b->suite) : a->suite == b->suite;
+}
+
+int test_catalog_add(struct test_catalog *c, struct test_def *t)
+{
+	struct test_def *v = realloc(c->tests, (c->nr + 1) * sizeof(*v));
+
+	if (!v) {
+		test_def_free(t);
+		return -1;
+	}
+	c->tests = v;
+	c->tests[c->nr++] = *t;
+	return 0;
 }
 
 void test_catalog_free(struct test_catalog *c)

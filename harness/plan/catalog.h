@@ -31,6 +31,12 @@ struct test_def {
 	bool own_guest;		/* settings "guest=own": alone in a fresh guest */
 	bool powerfail;		/* settings "powerfail=1": cases run in two phases */
 	bool fixture;		/* settings "fixture=1": only when --tests names its area */
+	/* A peer suite's test (--suite; run/suites.c): the suite's name
+	 * ("ndctl", "fstests"), the guest program that runs it with run as
+	 * its -r argument; NULL for daxtest's own tests, which run as
+	 * IMAGE_TESTS_DIR/<program>. */
+	char *suite;
+	char *exec;
 	/* Once expanded, for a power-fail case: */
 	char *run;		/* kselftest -r "<fixture>.<variant>.<test>" */
 	bool random_cut;	/* a "random_" case: cut after a random delay */
@@ -66,6 +72,12 @@ int test_catalog_expand(struct test_catalog *c, const char *project_dir,
  * 0, or -1 after logging. */
 int test_catalog_build(const char *project_dir, const struct kernel_artifact *k,
 		       const char *out_dir);
+/* Both daxtest's own tests, or both of one peer suite: they may share
+ * a guest. */
+bool test_def_same_suite(const struct test_def *a, const struct test_def *b);
+/* Appends t (taken over: freed on failure too). 0, or -1. */
+int test_catalog_add(struct test_catalog *c, struct test_def *t);
+void test_def_free(struct test_def *t);
 void test_catalog_free(struct test_catalog *c);
 
 #endif /* DAXTEST_TEST_CATALOG_H */

@@ -10,7 +10,8 @@
 /* Tests i and j may be in one shard of a run. */
 static bool same_run(const struct test_def *a, const struct test_def *b)
 {
-	return !a->own_guest && !b->own_guest && a->powerfail == b->powerfail;
+	return !a->own_guest && !b->own_guest && a->powerfail == b->powerfail &&
+	       test_def_same_suite(a, b);
 }
 
 static int add_shard(struct shard **v, size_t *nr, size_t first, size_t end)

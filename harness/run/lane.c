@@ -358,7 +358,8 @@ static size_t session_size(const struct lane *l)
 		return 2;
 	if (i < end && alone(&t[i]))
 		return 1;
-	while (i < end && !alone(&t[i]))
+	/* A peer suite's tests run in guests of their own kind. */
+	while (i < end && !alone(&t[i]) && test_def_same_suite(&t[l->first], &t[i]))
 		i++;
 	return i - l->first;
 }
@@ -376,7 +377,8 @@ static int build_plan(struct lane *l, struct agent_plan *plan,
 	for (i = 0; i < n; i++) {
 		const struct test_def *d = test_def(l, l->first + i);
 
-		(*paths)[i] = str_printf("%s/%s", IMAGE_TESTS_DIR, d->program);
+		(*paths)[i] = d->exec ? strdup(d->exec) :
+			str_printf("%s/%s", IMAGE_TESTS_DIR, d->program);
 		if (!(*paths)[i])
 			return -1;
 		(*tests)[i].name = d->name;
@@ -388,7 +390,7 @@ static int build_plan(struct lane *l, struct agent_plan *plan,
 	}
 	plan->tests = *tests;
 	plan->nr_tests = n;
-	plan->env = NULL;
+	plan->env = l->env_v;
 	plan->nr_env = 0;
 	if (l->run->prep.catalog.tests[l->first].powerfail) {
 		/* What the first case's verify phase sees, or the run's model. */
@@ -398,9 +400,10 @@ static int build_plan(struct lane *l, struct agent_plan *plan,
 		l->env = str_printf("DAXTEST_CRASH_MODEL=%s", crash_model_name(k));
 		if (!l->env)
 			return -1;
-		plan->env = (const char *const *)&l->env;
-		plan->nr_env = 1;
+		l->env_v[plan->nr_env++] = l->env;
 	}
+	if (l->run->prep.suite_env)
+		l->env_v[plan->nr_env++] = l->run->prep.suite_env;
 	return 0;
 }
 
@@ -602,6 +605,9 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	}
 	guest_qemu_config(&l->run->guest, &l->work, l->run->prep.kernel.bzimage,
 			  l->run->prep.image.path, cmdline, &q);
+	/* The peer suites' root: the host's tree, read-only. */
+	if (l->run->prep.suite_env)
+		q.host_share = "/";
 	if (model_session(l, &plan, &q) < 0) {
 		free_plan(l, tests, paths);
 		run_state_fail(l->run, "out of memory");

@@ -35,7 +35,8 @@ struct lane {
 	enum crash_model_kind *verify_model;
 	char **image_note;		/* per test: its crash image, in a line */
 	size_t nr_tests;
-	char *env;			/* the session plan's one env entry */
+	char *env;			/* the session plan's crash model entry */
+	const char *env_v[2];		/* the session plan's env entries */
 	/* the current shard and session */
 	size_t first, end;		/* tests not run yet: [first, end) */
 	double session_t0;

@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "plan/matrix.h"
 #include "run/prepare.h"
+#include "run/suites.h"
 
 /* Every host program and file the stages need, checked before the first
  * of them starts: one line naming all that is missing. */
@@ -51,8 +52,13 @@ static int check_programs(const struct prepared *p)
 	size_t i;
 
 	for (i = 0; i < p->catalog.nr; i++) {
-		char *bin = path_join(p->tests_dir, p->catalog.tests[i].program);
-		bool ok = bin && path_is_executable(bin);
+		char *bin;
+		bool ok;
+
+		if (p->catalog.tests[i].exec)
+			continue;	/* a peer suite's test */
+		bin = path_join(p->tests_dir, p->catalog.tests[i].program);
+		ok = bin && path_is_executable(bin);
 
 		free(bin);
 		if (!ok) {
@@ -90,15 +96,22 @@ int prepare_all(const struct run_request *req, unsigned int stages, struct prepa
 		return -1;
 	/* The plan comes from the sources alone: a malformed test fails
 	 * here, in a second, not after a kernel build. */
-	if (test_catalog_load(&p->catalog, req->project_dir) < 0 ||
-	    test_catalog_filter(&p->catalog, req->tests) < 0 ||
-	    matrix_load(req->project_dir, req->matrix, &p->matrix) < 0)
+	if (test_catalog_load(&p->catalog, req->project_dir) < 0)
+		return -1;
+	/* With --suite, daxtest's own tests run only when --tests names them. */
+	if (req->nr_suites && !req->tests)
+		test_catalog_free(&p->catalog);
+	else if (test_catalog_filter(&p->catalog, req->tests) < 0)
+		return -1;
+	if (matrix_load(req->project_dir, req->matrix, &p->matrix) < 0)
 		return -1;
 	if (!check_cells(req, &p->matrix.cells))
 		return -1;
 	if (test_catalog_expand(&p->catalog, req->project_dir, &p->matrix, req->iterations,
 				req->crash_model.kind == CRASH_MODEL_SAMPLED ?
 				req->crash_model.samples : 0) < 0)
+		return -1;
+	if (req->nr_suites && suites_prepare(req, &p->catalog, &p->suite_env) < 0)
 		return -1;
 	if (cache_dir_create(req->cache_dir) < 0)
 		return -1;
@@ -139,4 +152,5 @@ void prepared_free(struct prepared *p)
 	image_free(&p->image);
 	free(p->tests_dir);
 	free(p->agent);
+	free(p->suite_env);
 }

@@ -18,6 +18,9 @@ struct prepared {
 	struct matrix matrix;		/* the --matrix's cells and options */
 	char *tests_dir;		/* built programs: <area>/<program> */
 	char *agent;
+	/* With peer suites: the plans' "DAXTEST_SUITE_BINDS=..." (run/suites.h);
+	 * NULL without. */
+	char *suite_env;
 	struct image image;
 	double kernel_s, tests_s, image_s;
 };

@@ -24,7 +24,12 @@ struct run_request {
 	/* build */
 	struct kernel_build_opts kernel;
 	/* plan */
-	const char *tests;		/* comma-separated globs; NULL: all */
+	const char *tests;		/* comma-separated globs; NULL: all (none with suites) */
+	/* Peer suites (--suite KIND=DIR) and their selections (NULL: default). */
+	const char *const *suites;
+	size_t nr_suites;
+	const char *ndctl_tests;
+	const char *fstests_tests;
 	const char *matrix;		/* a matrix of tests/matrix; NULL: quick */
 	unsigned int iterations;	/* of each random power-cut case */
 	unsigned long long seed;	/* of the random power cuts */

@@ -16,6 +16,7 @@
 #define PLAIN	{ .name = "a/p" }
 #define OWN	{ .name = "hw/p", .own_guest = true }
 #define PF	{ .name = "pf/c", .powerfail = true }
+#define FST	{ .name = "fstests-xfs/generic/605@map=mem", .suite = (char *)"fstests" }
 
 /* Every test is in exactly one shard. */
 static void assert_cover(const struct shard *sh, size_t nr_sh, size_t nr)
@@ -44,6 +45,21 @@ static void one_lane_is_one_shard(void **state)
 	assert_int_equal(nr, 1);
 	assert_int_equal(sh[0].first, 0);
 	assert_int_equal(sh[0].end, 5);
+	free(sh);
+}
+
+/* A peer suite's tests and daxtest's own never share a shard. */
+static void suites_apart_from_own_tests(void **state)
+{
+	const struct test_def t[] = { PLAIN, PLAIN, FST, FST };
+	struct shard *sh;
+	size_t nr, i, j;
+
+	assert_int_equal(shard_plan(t, 4, 2, &sh, &nr), 0);
+	assert_cover(sh, nr, 4);
+	for (i = 0; i < nr; i++)
+		for (j = sh[i].first; j < sh[i].end; j++)
+			assert_true(test_def_same_suite(&t[sh[i].first], &t[j]));
 	free(sh);
 }
 
@@ -105,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_lane_is_one_shard),
 		cmocka_unit_test(own_guest_tests_are_alone),
+		cmocka_unit_test(suites_apart_from_own_tests),
 		cmocka_unit_test(runs_are_cut_evenly),
 		cmocka_unit_test(more_lanes_than_tests),
 	};

@@ -92,43 +92,62 @@ static char *binds_env(const struct strv *binds)
 	return env;
 }
 
+/* Every --suite parsed, before anything is built: a bad spec, a suite
+ * named twice or too few NVDIMMs for fstests fail at once. */
+static int parse_specs(const struct run_request *req, struct suite_spec *specs)
+{
+	bool seen[2] = { false, false };
+	size_t i;
+
+	for (i = 0; i < req->nr_suites; i++) {
+		if (suite_spec_parse(req->suites[i], &specs[i]) < 0)
+			return -1;
+		if (seen[specs[i].kind]) {
+			log_error("--suite %s: %s is given twice", req->suites[i],
+				  suite_kind_name(specs[i].kind));
+			return -1;
+		}
+		seen[specs[i].kind] = true;
+	}
+	if (seen[SUITE_FSTESTS] && req->guest.nr_nvdimms < 2) {
+		log_error("--suite fstests needs --nvdimms 2 or more: TEST_DEV and SCRATCH_DEV are namespaces of two NVDIMMs");
+		return -1;
+	}
+	return 0;
+}
+
 int suites_prepare(const struct run_request *req, struct test_catalog *c, char **env)
 {
 	char *support = path_join(req->project_dir, "tests/suites");
+	struct suite_spec *specs = calloc(req->nr_suites + 1, sizeof(*specs));
 	struct strv binds = { 0 };
-	bool fstests = false;
 	size_t i;
 	int ret = -1;
 
 	*env = NULL;
-	if (!support)
-		return -1;
+	if (!support || !specs || parse_specs(req, specs) < 0)
+		goto out;
 	for (i = 0; i < req->nr_suites; i++) {
-		struct suite_spec spec = { 0 };
 		struct suite_built b = { 0 };
 		int err;
 
-		if (suite_spec_parse(req->suites[i], &spec) < 0)
-			goto out;
-		fstests |= spec.kind == SUITE_FSTESTS;
-		log_info("suite: %s from %s", suite_kind_name(spec.kind), spec.src);
-		err = suite_build(&spec, req->cache_dir, support, selection(req, spec.kind), &b);
+		log_info("suite: %s from %s", suite_kind_name(specs[i].kind), specs[i].src);
+		err = suite_build(&specs[i], req->cache_dir, support,
+				  selection(req, specs[i].kind), &b);
 		if (!err)
 			err = add_cases(&b, c);
 		if (!err)
 			err = add_binds(&b, &binds);
 		suite_built_free(&b);
-		suite_spec_free(&spec);
 		if (err)
 			goto out;
-	}
-	if (fstests && req->guest.nr_nvdimms < 2) {
-		log_error("--suite fstests needs --nvdimms 2 or more: TEST_DEV and SCRATCH_DEV are namespaces of two NVDIMMs");
-		goto out;
 	}
 	*env = binds_env(&binds);
 	ret = *env ? 0 : -1;
 out:
+	for (i = 0; specs && i < req->nr_suites; i++)
+		suite_spec_free(&specs[i]);
+	free(specs);
 	strv_free(&binds);
 	free(support);
 	return ret;

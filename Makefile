@@ -8,9 +8,11 @@
 #   make test     the project's own tests: unit tests, then make check
 #   make bench    timings of the pipeline stages
 #   make mutants  deliberately broken kernels must fail the tests (nightly)
+#   make suites   ndctl's test suite and fstests in daxtest guests (nightly)
 #   make fuzz     libFuzzer on the parsers of guest output (nightly)
 #
 # Variables: KSRC=/path/to/linux  PATCHES=extra-series-file  TESTS=glob
+#            SUITES="ndctl=DIR fstests=DIR" (the peer suites too; daxtest run --suite)
 #            SERIES=none (the kernel without kernel-patches/series) or a series
 #            MATRIX=quick|full (tests/matrix; default quick)
 #            J=N (guests in parallel; default one per core)
@@ -48,12 +50,16 @@ AGENT		:= $(BUILD)/guest/daxtest-agent
 # The persistence model as a QEMU TCG plugin (plugin/persist_plugin.c).
 PERSIST_PLUGIN	:= $(BUILD)/plugin/daxtest-persist.so
 PLUGIN_SRCS	:= $(wildcard plugin/*.c)
+# SUITES="ndctl=DIR fstests=DIR": the peer suites too, with every test of
+# daxtest's own (or TESTS).
 RUN_ARGS	:= $(if $(KSRC),--ksrc $(KSRC)) $(if $(SERIES),--series $(SERIES)) \
 		   $(if $(PATCHES),--patches $(PATCHES)) \
-		   $(if $(TESTS),--tests '$(TESTS)') $(if $(MATRIX),--matrix $(MATRIX)) \
+		   $(foreach s,$(SUITES),--suite $(s)) \
+		   $(if $(TESTS),--tests '$(TESTS)',$(if $(SUITES),--tests '*')) \
+		   $(if $(MATRIX),--matrix $(MATRIX)) \
 		   $(if $(J),-j $(J)) $(DAXTEST_ARGS)
 
-.PHONY: all deps fuzz-deps kernel image check test unit bench mutants fuzz clean
+.PHONY: all deps fuzz-deps kernel image check test unit bench mutants suites fuzz clean
 all: $(DAXTEST) $(AGENT) $(PERSIST_PLUGIN)
 
 deps:
@@ -144,6 +150,12 @@ bench: deps all
 
 mutants: deps all
 	@scripts/mutants.sh $(DAXTEST) $(DAXTEST_ARGS)
+
+# make suites: the peer suites (ndctl's test suite, fstests) from their
+# release tarballs in SUITES_DIR, each with its default selection (nightly).
+SUITES_DIR	?= ../shared/suites
+suites: deps all
+	@scripts/suites.sh $(DAXTEST) $(SUITES_DIR) $(DAXTEST_ARGS)
 
 # make fuzz: the parsers of what the guest writes, under libFuzzer. The
 # targets (harness/tests/fuzz/fuzz_targets.c) are the ones

@@ -15,6 +15,10 @@ libjson-c-dev libcmocka-dev
 libvirt-dev libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 python3-yaml
 chromium
+meson ninja-build pkg-config libkmod-dev libudev-dev uuid-dev libtraceevent-dev libtracefs-dev
+libiniparser-dev libkeyutils-dev
+autoconf automake libtool xfslibs-dev libattr1-dev libacl1-dev libaio-dev liburing-dev libgdbm-dev
+bash perl gawk sed coreutils util-linux attr acl fio jq psmisc bc dmsetup procps trace-cmd parted keyutils uuid-runtime
 "
 
 # FUZZ=1 (make fuzz): clang and libFuzzer's runtime (a recommended

@@ -8,7 +8,8 @@
  * environment, timeout and output capture. This makes, once per guest,
  * /suite: the host's /usr, /etc and the top-level links to them
  * (read-only, from the 9p share DAXTEST_HOST_SHARE_TAG mounted at /host),
- * the host paths of DAXTEST_SUITE_BINDS_ENV at the same paths, the
+ * the host paths of DAXTEST_SUITE_BINDS_ENV at the same paths (writable,
+ * through an overlay whose changes the guest's end discards), the
  * guest's own /dev, /proc and /sys, tmpfs for /tmp, /var, /run, /mnt and
  * /root, and the guest's kernel modules (below), then chroots into it and
  * executes "/bin/bash <script>".
@@ -120,9 +121,33 @@ static void mount_host(void)
 	}
 }
 
+/*
+ * The host's path at the same place in the root, writable: an overlay
+ * with the read-only 9p tree below and a tmpfs above (the suites write
+ * next to themselves: ndctl's tests make their mount points in the build
+ * directory, fstests writes into its tree). Without overlayfs in the
+ * kernel, a read-only bind.
+ */
+static void writable_bind(const char *host, const char *root, unsigned int n)
+{
+	char upper[64], work[64], opts[2 * PATH_MAX + 128];
+
+	snprintf(upper, sizeof(upper), "/run/daxtest-suite/%u/upper", n);
+	snprintf(work, sizeof(work), "/run/daxtest-suite/%u/work", n);
+	make_dirs(upper);
+	make_dirs(work);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", host, upper, work);
+	if (mount("overlay", root, "overlay", 0, opts) == 0)
+		return;
+	fprintf(stderr, "daxtest-suite: no overlay on %s (%s): the suite cannot write there\n",
+		root, strerror(errno));
+	bind(host, root);
+}
+
 static void add_host_entries(void)
 {
 	char host[PATH_MAX], root[PATH_MAX], target[PATH_MAX];
+	unsigned int layer = 100;	/* overlay directories apart from add_binds()' */
 	struct stat st;
 	size_t i;
 	ssize_t n;
@@ -139,6 +164,10 @@ static void add_host_entries(void)
 			target[n] = '\0';
 			if (symlink(target, root) < 0 && errno != EEXIST)
 				die("cannot create the link", root);
+		} else if (S_ISDIR(st.st_mode) && !strcmp(host_entries[i], "etc")) {
+			/* ndctl's security tests write their keys there */
+			make_dir(root);
+			writable_bind(host, root, layer++);
 		} else if (S_ISDIR(st.st_mode)) {
 			make_dir(root);
 			bind(host, root);
@@ -154,6 +183,11 @@ static void add_guest_dirs(void)
 	root_path(root, sizeof(root), "dev");
 	make_dir(root);
 	bind("/dev", root);
+	/* POSIX semaphores and shared memory (sem_open(): fstests'
+	 * t_mmap_cow_memory_failure) live in /dev/shm. */
+	root_path(root, sizeof(root), "dev/shm");
+	make_dir(root);
+	mount_tmpfs(root, "mode=1777");
 	root_path(root, sizeof(root), "sys");
 	make_dir(root);
 	bind("/sys", root);
@@ -180,6 +214,7 @@ static void add_binds(void)
 {
 	const char *list = getenv(DAXTEST_SUITE_BINDS_ENV);
 	char buf[4096], host[PATH_MAX], root[PATH_MAX], *save = NULL, *p;
+	unsigned int n = 0;
 
 	if (!list || !*list)
 		return;
@@ -196,7 +231,7 @@ static void add_binds(void)
 		snprintf(host, sizeof(host), HOST_DIR "%s", p);
 		root_path(root, sizeof(root), p + 1);
 		make_dirs(root);
-		bind(host, root);
+		writable_bind(host, root, n++);
 	}
 }
 

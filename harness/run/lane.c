@@ -407,6 +407,23 @@ static int build_plan(struct lane *l, struct agent_plan *plan,
 	return 0;
 }
 
+/*
+ * A guest for one of ndctl's tests gets an e820 pmem range (memmap=,
+ * the "legacy" pmem of nd_e820) as its dax.sh, mmap.sh and device-dax
+ * tests want: they fallocate 1 GiB on it, and device-dax wants 1 GiB
+ * alignment. 2 GiB from 1 GiB on of 4 GiB of RAM (QEMU's pc machine puts
+ * what is above 3 GiB above 4 GiB).
+ */
+#define NDCTL_GUEST_MEM_MB	4096
+#define NDCTL_GUEST_CMDLINE	GUEST_CMDLINE " memmap=2G!1G"
+
+static bool ndctl_session(const struct agent_plan *plan, const struct lane *l)
+{
+	const struct test_def *d = test_def(l, l->first);
+
+	return plan->nr_tests && d->suite && !strcmp(d->suite, "ndctl");
+}
+
 /* The persistence plugin goes into a guest that runs a prepare phase,
  * whose cut then leaves a crash image. */
 static int model_session(struct lane *l, const struct agent_plan *plan, struct qemu_config *q)
@@ -608,6 +625,12 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	/* The peer suites' root: the host's tree, read-only. */
 	if (l->run->prep.suite_env)
 		q.host_share = "/";
+	/* ndctl's e820 tests need legacy pmem: RAM the kernel leaves alone. */
+	if (ndctl_session(&plan, l)) {
+		if (q.mem_mb < NDCTL_GUEST_MEM_MB)
+			q.mem_mb = NDCTL_GUEST_MEM_MB;
+		q.append = NDCTL_GUEST_CMDLINE;
+	}
 	if (model_session(l, &plan, &q) < 0) {
 		free_plan(l, tests, paths);
 		run_state_fail(l->run, "out of memory");

@@ -15,6 +15,8 @@
 
 suite_ktap_begin()
 {
+	[ -n "${suite_began:-}" ] && return 0
+	suite_began=1
 	echo "TAP version 13"
 	echo "1..1"
 }
@@ -43,12 +45,21 @@ suite_last_line()
 	grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | tr -d '\r' | cut -c 1-300
 }
 
-# Why a test exited 77: its last two lines of output that are not
-# "set -x" traces, joined, at most 300 bytes.
+# Why a test exited 77: the last line of its output (not a "set -x"
+# trace) that says it skips or what is missing, else its last two lines,
+# at most 300 bytes.
 suite_skip_reason()
 {
-	grep -v -e '^[[:space:]]*$' -e '^+' "$1" 2>/dev/null | tail -n 2 | tr -d '\r' |
-		paste -s -d ';' | sed 's/;/; /g' | cut -c 1-300
+	local why
+
+	why=$(grep -v -e '^+' -e 'attempted: [0-9]* skipped:' "$1" 2>/dev/null |
+		grep -i -e skip -e missing -e 'not found' -e unavailable -e unable -e 'not supported' |
+		tail -n 1)
+	if [ -z "$why" ]; then
+		why=$(grep -v -e '^[[:space:]]*$' -e '^+' "$1" 2>/dev/null | tail -n 2 |
+			paste -s -d ';' | sed 's/;/; /g')
+	fi
+	printf '%s' "$why" | tr -d '\r' | cut -c 1-300
 }
 
 # The guest drives its QEMU NVDIMMs with the in-tree libnvdimm stack;
@@ -59,8 +70,16 @@ ndctl_unload_in_tree()
 {
 	[ -e /sys/module/nfit_test ] && return 0
 	"$NDCTL" disable-region all >/dev/null 2>&1
-	modprobe -r -a dax_pmem nd_pmem nd_btt virtio_pmem nfit libnvdimm 2>&1 ||
+	modprobe -r -a dax_pmem nd_pmem nd_btt virtio_pmem nfit libnvdimm 2>&1 | suite_diag
+	[ "${PIPESTATUS[0]}" = 0 ] ||
 		suite_broken "cannot unload the in-tree libnvdimm stack for nfit_test"
+	# The guest has no udev to load the e820 bus's driver for the
+	# memmap= range the host gave it: the wrapped nd_e820, here.
+	if [ -e /sys/bus/platform/devices/e820_pmem ]; then
+		modprobe nd_e820 2>&1 | suite_diag
+		[ "${PIPESTATUS[0]}" = 0 ] ||
+			suite_broken "cannot load nd_e820 for the e820 pmem range"
+	fi
 }
 
 # ndctl_case <name> <command> [<arg>...]: one test of ndctl's meson list,
@@ -73,8 +92,8 @@ ndctl_case()
 	suite_name=$1
 	shift
 	log=$(mktemp /tmp/ndctl-case.XXXXXX) || suite_broken "mktemp failed"
-	ndctl_unload_in_tree
 	suite_ktap_begin
+	ndctl_unload_in_tree
 	"$@" </dev/null 2>&1 | tee "$log" | suite_diag
 	rc=${PIPESTATUS[0]}
 	case $rc in
@@ -84,7 +103,7 @@ ndctl_case()
 		;;
 	77)
 		reason=$(suite_skip_reason "$log")
-		echo "ok 1 $suite_name # SKIP ndctl's test exited 77 (skip): ${reason:-no reason given}"
+		echo "ok 1 $suite_name # SKIP ndctl's test exited 77 (skip): ${reason:-it printed no reason (see its log)}"
 		exit 4
 		;;
 	*)

@@ -11,9 +11,12 @@
  * data=journal (fs/ext4/super.c:4995-4999). A3: ext4 refuses to change
  * the dax mode on remount with EINVAL, and refuses an explicit dax=inode
  * unless the mount said dax=inode explicitly too
- * (fs/ext4/super.c:2818-2833); XFS accepts any dax option on remount and
+ * (fs/ext4/super.c:2818-2833), and a dax option over data=journal
+ * (fs/ext4/super.c:2811-2816); XFS accepts any dax option on remount and
  * ignores it (xfs_fs_reconfigure() applies only the ro/rw and inode32/64
- * changes).
+ * changes). The legacy bare "dax" option (ndctl's dax.sh) is dax=always
+ * on both (Opt_dax, fs/xfs/xfs_super.c:1383-1385,
+ * fs/ext4/super.c:2364-2367).
  *
  * Every test makes its own filesystem: the fixture only finds the device
  * and makes the mount point.
@@ -73,10 +76,12 @@ static int mnt_umount(FIXTURE_DATA(bare) *self)
 }
 
 /*
- * The dax option /proc/self/mounts shows for dir ("dax=never", ...) into
- * buf, or "" if it shows none: 0, or -ENOENT if dir is not mounted.
+ * The last option starting with prefix that /proc/self/mounts shows for
+ * dir ("dax" gives "dax=never", ...) into buf, or "" if it shows none: 0,
+ * or -ENOENT if dir is not mounted.
  */
-static int shown_dax_option(const char *dir, char *buf, size_t size)
+static int shown_option(const char *dir, const char *prefix, char *buf,
+			size_t size)
 {
 	char *line = NULL, *opts, *tok, *save;
 	char src[256], mp[256], type[64];
@@ -98,7 +103,7 @@ static int shown_dax_option(const char *dir, char *buf, size_t size)
 			buf[0] = '\0';
 			for (tok = strtok_r(opts, ",", &save); tok;
 			     tok = strtok_r(NULL, ",", &save))
-				if (!strncmp(tok, "dax", 3))
+				if (!strncmp(tok, prefix, strlen(prefix)))
 					snprintf(buf, size, "%s", tok);
 		}
 		free(opts);
@@ -106,6 +111,12 @@ static int shown_dax_option(const char *dir, char *buf, size_t size)
 	free(line);
 	fclose(f);
 	return ret;
+}
+
+/* The dax option /proc/self/mounts shows for dir, as shown_option(). */
+static int shown_dax_option(const char *dir, char *buf, size_t size)
+{
+	return shown_option(dir, "dax", buf, size);
 }
 
 /* S_DAX of a new regular file (FS_XFLAG_DAX clear) in the mounted root. */
@@ -342,6 +353,207 @@ TEST_F(bare, xfs_remount)
 			       c->mount ?: "no dax option", c->remount, ret, c->xfs_s_dax);
 		ASSERT_EQ(0, mnt_umount(self));
 	}
+}
+
+/* ext4_check_opt_consistency(), fs/ext4/super.c:2813-2814 and :2822-2823. */
+#define EXT4_DATAJ_DAX_MSG	"can't mount with both data=journal and dax"
+#define EXT4_DAX_CHANGE_MSG	"can't change dax mount option while remounting"
+
+struct other_remount_case {
+	const char *mount;	/* a first mount with no dax option */
+	const char *remount;	/* the dax option of the remount */
+	int ext4_err;		/* what ext4 gives */
+	const char *ext4_msg;	/* the kernel log line of ext4's refusal */
+	const char *ext4_where;	/* the check of ext4 that refuses it */
+	bool xfs;		/* the row runs on XFS too (XFS knows the option) */
+};
+
+/*
+ * fstests ext4/053 (mnt_then_not_remount): a mount with another option and
+ * no dax option, remounted with a dax option alone. The bare "dax" is
+ * dax=always (Opt_dax, fs/ext4/super.c:2364-2367). Over data=journal,
+ * "dax" and "dax=always" meet the data=journal check first
+ * (fs/ext4/super.c:2811-2816); every other row is a dax change
+ * (fs/ext4/super.c:2818-2833): the first mount's dax mode is the implicit
+ * inode mode, which only an explicit dax=inode may repeat. XFS has no
+ * data=journal; "lazytime" is a VFS flag (fs/fs_context.c:43).
+ */
+static const struct other_remount_case other_remount_cases[] = {
+	{ "data=journal", "dax",        -EINVAL, EXT4_DATAJ_DAX_MSG,
+	  "fs/ext4/super.c:2811-2816", false },
+	{ "data=journal", "dax=always", -EINVAL, EXT4_DATAJ_DAX_MSG,
+	  "fs/ext4/super.c:2811-2816", false },
+	{ "data=journal", "dax=never",  -EINVAL, EXT4_DAX_CHANGE_MSG,
+	  "fs/ext4/super.c:2825-2828", false },
+	{ "data=journal", "dax=inode",  -EINVAL, EXT4_DAX_CHANGE_MSG,
+	  "fs/ext4/super.c:2829-2833", false },
+	{ "lazytime",     "dax",        -EINVAL, EXT4_DAX_CHANGE_MSG,
+	  "fs/ext4/super.c:2818-2824", true },
+};
+
+/* A3: ext4 refuses a dax option on remount over data=journal or lazytime (EINVAL), and the mount stays as it was */
+TEST_F(bare, ext4_remount_other_option)
+{
+	const struct other_remount_case *c;
+	char opt[64], name[32];
+	size_t i;
+	int kmsg, ret;
+
+	NEED_DAX_DEVICE();
+	ASSERT_EQ(0, dax_mkfs(DAX_FS_EXT4, self->dev, 0));
+	for (i = 0; i < sizeof(other_remount_cases) / sizeof(other_remount_cases[0]); i++) {
+		c = &other_remount_cases[i];
+		ret = mnt_mount(self, DAX_FS_EXT4, c->mount);
+		ASSERT_EQ(0, ret) TH_LOG("ext4 %s: %s", c->mount, strerror(-ret));
+		ASSERT_EQ(0, shown_option(self->mnt, c->mount, opt, sizeof(opt)));
+		EXPECT_STREQ(c->mount, opt)
+			TH_LOG("control: ext4 mounted with %s, /proc/mounts shows \"%s\" for it",
+			       c->mount, opt);
+
+		kmsg = kmsg_open_at_end();
+		ASSERT_LE(0, kmsg) TH_LOG("open /dev/kmsg: %s", strerror(-kmsg));
+		ret = mnt_remount(self, c->remount);
+		EXPECT_EQ(c->ext4_err, ret)
+			TH_LOG("ext4 mounted with %s, remount with %s: %s, expected %s (ext4_check_opt_consistency(), %s)",
+			       c->mount, c->remount, ret ? strerror(-ret) : "success",
+			       strerror(-c->ext4_err), c->ext4_where);
+		ret = kmsg_find(kmsg, c->ext4_msg);
+		close(kmsg);
+		EXPECT_EQ(1, ret)
+			TH_LOG("ext4 mounted with %s, remount with %s: the kernel log has no \"%s\" (%d), expected the refusal of ext4_check_opt_consistency(), %s",
+			       c->mount, c->remount, c->ext4_msg, ret, c->ext4_where);
+
+		ASSERT_EQ(0, shown_dax_option(self->mnt, opt, sizeof(opt)));
+		EXPECT_STREQ("", opt)
+			TH_LOG("ext4 mounted with %s, after remount with %s /proc/mounts shows \"%s\", expected no dax option: a refused remount changes nothing",
+			       c->mount, c->remount, opt);
+		ASSERT_EQ(0, shown_option(self->mnt, c->mount, opt, sizeof(opt)));
+		EXPECT_STREQ(c->mount, opt)
+			TH_LOG("ext4 mounted with %s, after remount with %s /proc/mounts shows \"%s\" for it: a refused remount changes nothing",
+			       c->mount, c->remount, opt);
+		snprintf(name, sizeof(name), "file%zu", i);
+		ret = new_file_s_dax(self, name);
+		EXPECT_EQ(0, ret)
+			TH_LOG("ext4 mounted with %s, after remount with %s a new -x file has S_DAX %d, expected 0: the implicit dax=inode mode stays (ext4_should_enable_dax(), fs/ext4/inode.c:4622-4644)",
+			       c->mount, c->remount, ret);
+		ASSERT_EQ(0, mnt_umount(self));
+	}
+}
+
+/* A3: XFS accepts the bare dax option on remount over lazytime (0) and keeps the mode it had */
+TEST_F(bare, xfs_remount_other_option)
+{
+	const struct other_remount_case *c;
+	char opt[64], name[32];
+	size_t i;
+	int ret;
+
+	NEED_DAX_DEVICE();
+	ASSERT_EQ(0, dax_mkfs(DAX_FS_XFS, self->dev, 0));
+	for (i = 0; i < sizeof(other_remount_cases) / sizeof(other_remount_cases[0]); i++) {
+		c = &other_remount_cases[i];
+		if (!c->xfs)
+			continue;
+		ret = mnt_mount(self, DAX_FS_XFS, c->mount);
+		ASSERT_EQ(0, ret) TH_LOG("xfs %s: %s", c->mount, strerror(-ret));
+		ASSERT_EQ(0, shown_option(self->mnt, c->mount, opt, sizeof(opt)));
+		EXPECT_STREQ(c->mount, opt)
+			TH_LOG("control: xfs mounted with %s, /proc/mounts shows \"%s\" for it",
+			       c->mount, opt);
+		ret = mnt_remount(self, c->remount);
+		EXPECT_EQ(0, ret)
+			TH_LOG("xfs mounted with %s, remount with %s: %s, expected success (xfs_fs_reconfigure(), fs/xfs/xfs_super.c:1953-1996, ignores dax)",
+			       c->mount, c->remount, strerror(-ret));
+		ASSERT_EQ(0, shown_dax_option(self->mnt, opt, sizeof(opt)));
+		EXPECT_STREQ("", opt)
+			TH_LOG("xfs mounted with %s, after remount with %s /proc/mounts shows \"%s\", expected no dax option: the mode must not change",
+			       c->mount, c->remount, opt);
+		snprintf(name, sizeof(name), "file%zu", i);
+		ret = new_file_s_dax(self, name);
+		EXPECT_EQ(0, ret)
+			TH_LOG("xfs mounted with %s, after remount with %s a new -x file has S_DAX %d, expected 0: the mode must not change (xfs_inode_should_enable_dax(), fs/xfs/xfs_iops.c:1232-1246)",
+			       c->mount, c->remount, ret);
+		ASSERT_EQ(0, mnt_umount(self));
+	}
+}
+
+/*
+ * The legacy bare "dax" option (ndctl's dax.sh mounts with -o dax) on a
+ * filesystem with PAGE_SIZE blocks: the mount succeeds, /proc/mounts shows
+ * dax=always and a new regular file without FS_XFLAG_DAX has S_DAX.
+ * parse_where, show_where and s_dax_where name the kernel code of each
+ * step, for the messages.
+ */
+static void check_bare_dax(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(bare) *self, enum dax_fs_type fs,
+			   const char *parse_where, const char *show_where,
+			   const char *s_dax_where)
+{
+	const char *name = dax_fs_name(fs);
+	char opt[64];
+	int ret;
+
+	ret = dax_mkfs(fs, self->dev, 0);
+	ASSERT_EQ(0, ret) TH_LOG("mkfs.%s with 4 KiB blocks failed (%d)", name, ret);
+	ret = mnt_mount(self, fs, "dax");
+	ASSERT_EQ(0, ret)
+		TH_LOG("%s with PAGE_SIZE blocks on a DAX device, bare dax: mount gave %s, expected success as dax=always (%s)",
+		       name, strerror(-ret), parse_where);
+	ASSERT_EQ(0, shown_dax_option(self->mnt, opt, sizeof(opt)));
+	EXPECT_STREQ("dax=always", opt)
+		TH_LOG("%s, bare dax: /proc/mounts shows \"%s\", expected dax=always (%s)",
+		       name, opt, show_where);
+	ret = new_file_s_dax(self, "file");
+	EXPECT_EQ(1, ret)
+		TH_LOG("%s with PAGE_SIZE blocks on a DAX device, bare dax: a new -x file has S_DAX %d, expected 1 (%s; STATX_ATTR_DAX, fs/stat.c:158-159)",
+		       name, ret, s_dax_where);
+}
+
+/* A1, A2: the legacy bare dax option on XFS is dax=always: it mounts, shows dax=always, new files get S_DAX */
+TEST_F(bare, xfs_bare_dax_is_always)
+{
+	NEED_DAX_DEVICE();
+	check_bare_dax(_metadata, self, DAX_FS_XFS,
+		       "Opt_dax, xfs_fs_parse_param(), fs/xfs/xfs_super.c:1383-1385",
+		       "xfs_fs_show_options(), fs/xfs/xfs_super.c:179",
+		       "xfs_inode_should_enable_dax(), fs/xfs/xfs_iops.c:1241-1242");
+}
+
+/* A1, A2: the legacy bare dax option on ext4 is dax=always: it mounts, shows dax=always, new files get S_DAX */
+TEST_F(bare, ext4_bare_dax_is_always)
+{
+	NEED_DAX_DEVICE();
+	check_bare_dax(_metadata, self, DAX_FS_EXT4,
+		       "Opt_dax, ext4_parse_param(), fs/ext4/super.c:2364-2367",
+		       "_ext4_show_options(), fs/ext4/super.c:3042-3046, \"dax\" only for ext2",
+		       "ext4_should_enable_dax(), fs/ext4/inode.c:4638-4641");
+}
+
+/* A2: ext4 refuses the bare dax option with 1 KiB blocks (EINVAL), as it refuses dax=always */
+TEST_F(bare, ext4_bare_dax_small_blocks_einval)
+{
+	int kmsg, ret;
+
+	NEED_DAX_DEVICE();
+	ret = dax_mkfs(DAX_FS_EXT4, self->dev, 1024);
+	ASSERT_EQ(0, ret) TH_LOG("mkfs.ext4 -b 1024 failed (%d)", ret);
+	kmsg = kmsg_open_at_end();
+	ASSERT_LE(0, kmsg) TH_LOG("open /dev/kmsg: %s", strerror(-kmsg));
+	ret = mnt_mount(self, DAX_FS_EXT4, "dax");
+	EXPECT_EQ(-EINVAL, ret)
+		TH_LOG("ext4 with 1 KiB blocks, bare dax: mount gave %s, expected EINVAL as for dax=always (Opt_dax sets EXT4_MOUNT_DAX_ALWAYS, fs/ext4/super.c:2364-2367; EXT4_FLAGS_BDEV_IS_DAX is not set, fs/ext4/super.c:4727-4745)",
+		       ret ? strerror(-ret) : "success");
+	if (!ret)
+		ASSERT_EQ(0, mnt_umount(self));
+	ret = kmsg_find(kmsg, "DAX unsupported by block device.");
+	close(kmsg);
+	EXPECT_EQ(1, ret)
+		TH_LOG("ext4 with 1 KiB blocks, bare dax: the kernel log has no \"DAX unsupported by block device.\" (%d), expected the refusal of fs/ext4/super.c:4740-4744",
+		       ret);
+	ret = mnt_mount(self, DAX_FS_EXT4, NULL);
+	EXPECT_EQ(0, ret)
+		TH_LOG("control: ext4 with 1 KiB blocks and no dax option does not mount: %s",
+		       strerror(-ret));
 }
 
 TEST_HARNESS_MAIN

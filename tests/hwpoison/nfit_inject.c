@@ -32,6 +32,13 @@
  * pmem_recovery_write(), pmem.c:337-377): nfitfs mounts XFS and ext4 with
  * dax=always on an fsdax namespace of the bus for it.
  *
+ * Three cases follow ndctl's own tests (test/clear.sh, test/inject-error.sh):
+ * a cleared error stays cleared across a region disable/enable (the bus
+ * forgets it, bus.c:207-215), an error injected with --no-notify reaches
+ * badblocks only with a scrub (nfit.c:848), and a scrubbed error moves by
+ * the pfn device's reservation when the namespace changes between raw and
+ * fsdax (pmem.c:530-537).
+ *
  * The fixture loads nfit_test and makes sure the wrapped libnvdimm and nfit
  * modules (out-of-tree: taint "O") are the ones in use, then resets
  * nfit_test.0 the way ndctl's test/common reset() does (disable-region,
@@ -42,6 +49,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +72,7 @@ FIXTURE(nfit) {
 	char ns[64];		/* "namespace3.0" */
 	char disk[64];		/* "pmem3" */
 	unsigned long long block;	/* the block this test injected, or 0 */
+	bool rewrite;		/* the teardown writes over block (see forget_injected()) */
 };
 
 FIXTURE_VARIANT(nfit) {
@@ -160,15 +169,35 @@ FIXTURE_SETUP(nfit)
 		       self->disk, sizeof(self->disk));
 }
 
-/* Leaves nothing in nfit_test's list for a later scrub to find. */
+/*
+ * Leaves nothing in nfit_test's list for a later scrub to find. A test
+ * that sets rewrite also clears its block by a write (CLEAR_ERROR drops it
+ * from nfit_test's list and from the bus's badrange list, bus.c:207-215),
+ * which --uninject alone leaves in the bus's list for every namespace
+ * probed later over the same addresses.
+ */
 static void forget_injected(FIXTURE_DATA(nfit) *n)
 {
-	char block[32], count[32], out[HWP_OUT_MAX];
+	char block[32], count[32], out[HWP_OUT_MAX], path[96];
 	char *uninject[] = { "ndctl", "inject-error", "--uninject", block, count,
 			     n->ns, NULL };
+	void *zero;
+	int fd;
 
 	if (!n->block || !n->ns[0])
 		return;
+	if (n->rewrite && n->disk[0] && !posix_memalign(&zero, HWP_PAGE, HWP_PAGE)) {
+		memset(zero, 0, HWP_PAGE);
+		snprintf(path, sizeof(path), "/dev/%s", n->disk);
+		fd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
+		if (fd >= 0) {
+			if (pwrite(fd, zero, HWP_PAGE, n->block * 512) != (ssize_t)HWP_PAGE)
+				ksft_print_msg("teardown: rewriting sectors %llu-%llu of %s: %s\n",
+					       n->block, n->block + ERR_COUNT - 1, path, strerror(errno));
+			close(fd);
+		}
+		free(zero);
+	}
 	snprintf(block, sizeof(block), "--block=%llu", n->block);
 	snprintf(count, sizeof(count), "--count=%d", ERR_COUNT);
 	hwp_run(uninject, out, sizeof(out));
@@ -263,6 +292,122 @@ static ssize_t read_page(int fd, unsigned long long sector, char *buf, int *err)
 	n = pread(fd, buf, HWP_PAGE, sector * 512);
 	*err = errno;
 	return n;
+}
+
+/*
+ * ndctl inject-error --status <ns>: how many records it lists (it prints
+ * nothing when nfit_test holds none in the namespace), -1 on failure.
+ */
+static int status_records(struct __test_metadata *_metadata, FIXTURE_DATA(nfit) *self)
+{
+	char *argv[] = { "ndctl", "inject-error", "--status", self->ns, NULL };
+	char out[HWP_OUT_MAX];
+	unsigned long long b;
+	const char *p;
+	int n = 0;
+
+	if (HWP_RUN(argv, out))
+		return -1;
+	p = hwp_json_find(out, "badblocks");
+	if (!p)
+		return 0;
+	while (!hwp_json_u64(&p, "block", &b))
+		n++;
+	return n;
+}
+
+/*
+ * ndctl list -n <ns>: its "size" (bytes of data: the pfn device's size
+ * in fsdax mode, pfn_devs.c:219-240) and, when uuid is not NULL, its
+ * "uuid". 0, or -1 after logging.
+ */
+static int ns_size(struct __test_metadata *_metadata, const char *ns,
+		   unsigned long long *size, char *uuid, size_t uuid_len)
+{
+	char *argv[] = { "ndctl", "list", "-n", (char *)ns, NULL };
+	char out[HWP_OUT_MAX];
+	const char *p = out;
+
+	if (HWP_RUN(argv, out))
+		return -1;
+	if (hwp_json_u64(&p, "size", size)) {
+		TH_LOG("no \"size\" in the output of ndctl list -n %s", ns);
+		return -1;
+	}
+	if (uuid && hwp_json_str(out, "uuid", uuid, uuid_len)) {
+		TH_LOG("no \"uuid\" in the output of ndctl list -n %s", ns);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The namespace of nfit_test.0 whose uuid is uuid, from ndctl list -N
+ * (flat objects, one per namespace): its "dev" into ns and its
+ * "blockdev" into disk. 0, or -1 after logging.
+ */
+static int ns_by_uuid(struct __test_metadata *_metadata, const char *uuid,
+		      char *ns, size_t ns_len, char *disk, size_t disk_len)
+{
+	char *argv[] = { "ndctl", "list", "-b", BUS, "-N", NULL };
+	char out[HWP_OUT_MAX], pat[80], obj[1024];
+	const char *hit, *start, *end;
+
+	if (HWP_RUN(argv, out))
+		return -1;
+	snprintf(pat, sizeof(pat), "\"%s\"", uuid);
+	hit = strstr(out, pat);
+	if (!hit) {
+		TH_LOG("no namespace of %s has the uuid %s", BUS, uuid);
+		return -1;
+	}
+	for (start = hit; start > out && *start != '{'; start--)
+		;
+	end = strchr(hit, '}');
+	if (*start != '{' || !end || (size_t)(end - start) >= sizeof(obj)) {
+		TH_LOG("cannot find the JSON object of the namespace %s", uuid);
+		return -1;
+	}
+	memcpy(obj, start, end - start);
+	obj[end - start] = '\0';
+	if (hwp_json_str(obj, "dev", ns, ns_len) ||
+	    hwp_json_str(obj, "blockdev", disk, disk_len)) {
+		TH_LOG("the namespace %s has no \"dev\" or no \"blockdev\" (not enabled?)", uuid);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The number of scrubs nfit_test.0's bus has completed since it was
+ * loaded, from /sys/bus/nd/devices/ndbusN/nfit/scrub (scrub_show(),
+ * drivers/acpi/nfit/core.c:1269-1299: "<count>", "+" while one runs):
+ * the count with *busy set, or -errno.
+ */
+static long bus_scrubs(bool *busy)
+{
+	char path[PATH_MAX], buf[64];
+	long ret = -ENOENT;
+	glob_t g;
+	size_t i;
+
+	if (glob("/sys/bus/nd/devices/ndbus*/provider", 0, NULL, &g))
+		return -ENOENT;
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (hwp_read_small(g.gl_pathv[i], buf, sizeof(buf)) < 0 ||
+		    strncmp(buf, BUS "\n", sizeof(BUS)))
+			continue;
+		snprintf(path, sizeof(path), "%.*s/nfit/scrub",
+			 (int)(strrchr(g.gl_pathv[i], '/') - g.gl_pathv[i]), g.gl_pathv[i]);
+		ret = hwp_read_small(path, buf, sizeof(buf));
+		if (ret >= 0) {
+			*busy = strchr(buf, '+') != NULL;
+			ret = strtol(buf, NULL, 10);
+		}
+		break;
+	}
+	globfree(&g);
+	return ret;
 }
 
 /* D27: inject-error succeeds and --status lists the injected blocks */
@@ -407,6 +552,226 @@ TEST_F(nfit, clear_errors)
 	n = read_page(fd, block, buf, &err);
 	EXPECT_EQ((ssize_t)HWP_PAGE, n) TH_LOG("reading the cleared page after clear-errors: %zd (%s)",
 					     n, strerror(err));
+	close(fd);
+	free(buf);
+}
+
+/*
+ * D26: poison cleared by a write stays cleared when the region is
+ * disabled and enabled again (ndctl test/clear.sh): the re-probed
+ * namespace lists no bad sectors there and nfit_test no injected error.
+ *
+ * The write's CLEAR_ERROR drops the range from nfit_test's list
+ * (nfit.c:623) and from the bus's badrange list
+ * (nvdimm_account_cleared_poison(), drivers/nvdimm/bus.c:207-215); the
+ * re-probed region and namespace fill their badblocks from that list
+ * (region.c:44, pmem.c:566, nvdimm_badblocks_populate(), badrange.c:269),
+ * so a range the bus kept would come back as stale bad sectors.
+ */
+TEST_F(nfit, clear_survives_reenable)
+{
+	char *disable[] = { "ndctl", "disable-region", "-b", BUS, "all", NULL };
+	char *enable[] = { "ndctl", "enable-region", "-b", BUS, "all", NULL };
+	const unsigned long long block = 384;
+	char out[HWP_OUT_MAX], uuid[64], *buf = NULL, *back = NULL;
+	unsigned long long size;
+	int fd, ret, err;
+	ssize_t n;
+
+	ASSERT_EQ(0, ns_size(_metadata, self->ns, &size, uuid, sizeof(uuid)))
+		TH_LOG("ndctl list -n %s: no size or uuid of the namespace", self->ns);
+	ASSERT_EQ(0, inject(_metadata, self, block, NULL))
+		TH_LOG("ndctl inject-error on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
+		       self->ns, variant->mode);
+	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
+	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
+		TH_LOG("precondition: the scrub put sectors %llu-%llu in badblocks (scrub_badblocks_eio)",
+		       block, block + ERR_COUNT - 1);
+
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+	ASSERT_EQ(0, posix_memalign((void **)&back, HWP_PAGE, HWP_PAGE));
+	memset(buf, 'R', HWP_PAGE);
+	fd = open_disk(self);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/%s O_DIRECT: %s", self->disk, strerror(-fd));
+	errno = 0;
+	n = pwrite(fd, buf, HWP_PAGE, block * 512);
+	err = errno;
+	close(fd);
+	ASSERT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("precondition: the O_DIRECT write over the bad sectors clears them (write_clears): %zd (%s)",
+		       n, strerror(err));
+	ASSERT_EQ(0, badblocks_shows(_metadata, self, block))
+		TH_LOG("precondition: the write dropped sectors %llu-%llu from badblocks (write_clears)",
+		       block, block + ERR_COUNT - 1);
+
+	ret = HWP_RUN(disable, out);
+	ASSERT_EQ(0, ret) TH_LOG("ndctl disable-region -b %s all failed", BUS);
+	ret = HWP_RUN(enable, out);
+	ASSERT_EQ(0, ret) TH_LOG("ndctl enable-region -b %s all failed", BUS);
+	/* The labels bring the namespace back; its name and disk may differ. */
+	ret = ns_by_uuid(_metadata, uuid, self->ns, sizeof(self->ns), self->disk,
+			 sizeof(self->disk));
+	ASSERT_EQ(0, ret)
+		TH_LOG("the %s namespace %s (labelled by init-labels) is not enabled with a block device after enable-region",
+		       variant->mode, uuid);
+
+	ret = badblocks_shows(_metadata, self, block);
+	EXPECT_EQ(0, ret)
+		TH_LOG("after disable-region/enable-region, /sys/block/%s/badblocks shows the cleared sectors %llu-%llu again (%d): the re-probed namespace fills badblocks from the bus's badrange list (pmem.c:566, badrange.c:269), which the write's clear should have left without them (nvdimm_account_cleared_poison() -> badrange_forget(), bus.c:207-215)",
+		       self->disk, block, block + ERR_COUNT - 1, ret);
+	ret = status_records(_metadata, self);
+	EXPECT_EQ(0, ret)
+		TH_LOG("after the clear and the region cycle, ndctl inject-error --status %s lists %d records, expected none: nfit_test's CLEAR_ERROR forgets the cleared range (badrange_forget(), tools/testing/nvdimm/test/nfit.c:623)",
+		       self->ns, ret);
+	fd = open_disk(self);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/%s O_DIRECT: %s", self->disk, strerror(-fd));
+	n = read_page(fd, block, back, &err);
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("reading the cleared page after the region cycle: %zd (%s), expected 4096: pmem_do_read() fails only sectors in pmem->bb (pmem.c:154-160)",
+		       n, strerror(err));
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_EQ(0, memcmp(buf, back, HWP_PAGE))
+			TH_LOG("the cleared page does not read back what was written before the region cycle");
+	close(fd);
+	free(buf);
+	free(back);
+}
+
+/*
+ * D27: an error injected with --no-notify stays out of the namespace's
+ * badblocks until a scrub (ndctl test/inject-error.sh): --status lists
+ * it at once, no scrub runs, and the scrub then adds it to badblocks.
+ *
+ * nfit_test queues the UC memory error notification, whose handler
+ * starts a scrub (acpi_nfit_uc_error_notify(), drivers/acpi/nfit/core.c:
+ * 3480-3491), only with ND_ARS_ERR_INJ_OPT_NOTIFY (nfit.c:848), which
+ * ndctl leaves out for --no-notify (ndctl/lib/inject.c); the bus learns of
+ * errors only from ARS records (ars_status_process_records(),
+ * core.c:2507) and the region's "revalidate poison" that follows
+ * (ars_complete(), core.c:2472) refills badblocks.
+ */
+TEST_F(nfit, no_notify_until_scrub)
+{
+	char *wait[] = { "ndctl", "wait-scrub", BUS, NULL };
+	const unsigned long long block = 448;
+	char out[HWP_OUT_MAX];
+	long before, after;
+	bool busy = false;
+	int ret;
+
+	ASSERT_EQ(0, HWP_RUN(wait, out)) TH_LOG("ndctl wait-scrub %s failed", BUS);
+	before = bus_scrubs(&busy);
+	ASSERT_LE(0, before) TH_LOG("reading the scrub count of %s's bus (nfit/scrub): %s", BUS,
+				    strerror((int)-before));
+	ASSERT_FALSE(busy) TH_LOG("precondition: no scrub of %s runs before the injection", BUS);
+	self->rewrite = true;
+	ret = inject(_metadata, self, block, "--no-notify");
+	ASSERT_EQ(0, ret) TH_LOG("ndctl inject-error --no-notify on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
+				 self->ns, variant->mode);
+	ret = status_lists(_metadata, self, block);
+	EXPECT_EQ(1, ret)
+		TH_LOG("ndctl inject-error --status does not list {\"block\":%llu,\"count\":%d} after --no-notify (%d): nfit_test keeps every injected range in its list (badrange_add(), nfit.c:843; ARS_INJECT_GET, nfit.c:885)",
+		       block, ERR_COUNT, ret);
+
+	/* A notification would have started a scrub by now: let it finish. */
+	sleep(2);
+	ASSERT_EQ(0, HWP_RUN(wait, out)) TH_LOG("ndctl wait-scrub %s failed", BUS);
+	after = bus_scrubs(&busy);
+	ASSERT_LE(0, after) TH_LOG("reading the scrub count of %s's bus (nfit/scrub): %s", BUS,
+				   strerror((int)-after));
+	TH_LOG("scrubs of %s's bus: %ld before the injection, %ld after it%s", BUS, before,
+	       after, busy ? " (one running)" : "");
+	EXPECT_EQ(before, after)
+		TH_LOG("%ld scrubs of %s ran after an injection with --no-notify: nfit_test queued the UC memory error notification (uc_error_notify(), nfit.c:820-826) although ND_ARS_ERR_INJ_OPT_NOTIFY was clear (nfit.c:848)",
+		       after - before, BUS);
+	ret = badblocks_shows(_metadata, self, block);
+	EXPECT_EQ(0, ret)
+		TH_LOG("/sys/block/%s/badblocks shows sectors of %llu-%llu after an injection with --no-notify and before any scrub (%d): only an ARS record puts an error in the bus's badrange list (nvdimm_bus_add_badrange(), core.c:2507) and a notification starts that ARS (core.c:3480, nfit.c:848)",
+		       self->disk, block, block + ERR_COUNT - 1, ret);
+
+	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
+	ret = badblocks_shows(_metadata, self, block);
+	EXPECT_EQ(1, ret)
+		TH_LOG("after the scrub /sys/block/%s/badblocks does not show exactly sectors %llu-%llu (%d; 2: a neighbouring page instead, 3: only part): nfit_test reports the injected range as an ARS record (post_ars_status(), nfit.c:529), the bus adds it (core.c:2507) and the region notification refills pmem->bb (ars_complete(), core.c:2472; badrange.c:239)",
+		       self->disk, block, block + ERR_COUNT - 1, ret);
+}
+
+/*
+ * D25, D27: poison found by a scrub moves with the data area when the
+ * namespace changes mode (ndctl test/clear.sh): after raw -> fsdax its
+ * badblocks sector is the raw one minus the pfn device's reservation,
+ * (raw size - fsdax size) / 512; after fsdax -> raw plus it.
+ *
+ * The bad range stays in the bus's badrange list across the
+ * reconfiguration, and the new block device fills badblocks from it
+ * counting from its own data area (nvdimm_badblocks_populate(),
+ * badrange.c:239): in fsdax mode from the namespace start plus start_pad
+ * and dataoff (pmem.c:530-537), the space the pfn device's size leaves
+ * out (pfn_devs.c:219-240; end_trunc is 0 for a 2 MiB-aligned namespace).
+ */
+TEST_F(nfit, mode_change_moves_badblocks)
+{
+	const char *to = strcmp(variant->mode, "raw") ? "raw" : "fsdax";
+	char *convert[] = { "ndctl", "create-namespace", "-f", "-e", self->ns, "-m",
+			    (char *)to, NULL };
+	unsigned long long old_size, new_size, block, expect, shift;
+	char out[HWP_OUT_MAX], got[32], *buf = NULL;
+	int fd, ret, err;
+	ssize_t n;
+
+	ASSERT_EQ(0, ns_size(_metadata, self->ns, &old_size, NULL, 0))
+		TH_LOG("ndctl list -n %s: no size of the %s namespace", self->ns, variant->mode);
+	/* The middle of the data area, a whole page, as clear.sh injects. */
+	block = old_size / 512 / 2 / ERR_COUNT * ERR_COUNT;
+	ASSERT_EQ(0, inject(_metadata, self, block, NULL))
+		TH_LOG("ndctl inject-error on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
+		       self->ns, variant->mode);
+	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
+	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
+		TH_LOG("precondition: the scrub put sectors %llu-%llu in badblocks of the %s namespace (scrub_badblocks_eio)",
+		       block, block + ERR_COUNT - 1, variant->mode);
+
+	ret = HWP_RUN(convert, out);
+	ASSERT_EQ(0, ret) TH_LOG("ndctl create-namespace -f -e %s -m %s failed", self->ns, to);
+	ASSERT_EQ(0, hwp_json_str(out, "mode", got, sizeof(got)))
+		TH_LOG("no \"mode\" in the output of create-namespace -m %s", to);
+	ASSERT_STREQ(to, got) TH_LOG("create-namespace -m %s made a %s namespace", to, got);
+	ASSERT_EQ(0, hwp_json_str(out, "dev", self->ns, sizeof(self->ns)))
+		TH_LOG("no \"dev\" in the output of create-namespace -m %s", to);
+	ASSERT_EQ(0, hwp_json_str(out, "blockdev", self->disk, sizeof(self->disk)))
+		TH_LOG("no \"blockdev\" in the output of create-namespace -m %s: the %s namespace has no block device (nd_pmem did not bind)",
+		       to, to);
+	ASSERT_EQ(0, ns_size(_metadata, self->ns, &new_size, NULL, 0))
+		TH_LOG("ndctl list -n %s: no size of the %s namespace", self->ns, to);
+	ASSERT_NE(old_size, new_size)
+		TH_LOG("precondition: the fsdax namespace reserves room for its pfn device (both sizes %llu)",
+		       old_size);
+	if (!strcmp(to, "fsdax")) {
+		shift = (old_size - new_size) / 512;
+		expect = block - shift;
+	} else {
+		shift = (new_size - old_size) / 512;
+		expect = block + shift;
+	}
+	/* The same bytes of the bus: the teardown finds and clears them there. */
+	self->block = expect;
+	self->rewrite = true;
+	TH_LOG("%s -> %s: size %llu -> %llu, sector %llu expected at %llu",
+	       variant->mode, to, old_size, new_size, block, expect);
+
+	ret = badblocks_shows(_metadata, self, expect);
+	EXPECT_EQ(1, ret)
+		TH_LOG("after %s -> %s, /sys/block/%s/badblocks does not show exactly sectors %llu-%llu, the old %llu %s the %llu sectors between the two data areas (%d; 0: gone or elsewhere, 2: a neighbouring page, 3: only part): the new block device counts the bus's bad range from its own data area (pmem.c:530-537,566; badrange.c:239)",
+		       variant->mode, to, self->disk, expect, expect + ERR_COUNT - 1, block,
+		       strcmp(to, "fsdax") ? "plus" : "minus", shift, ret);
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+	fd = open_disk(self);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/%s O_DIRECT: %s", self->disk, strerror(-fd));
+	n = read_page(fd, expect, buf, &err);
+	EXPECT_EQ(-1, n)
+		TH_LOG("pread of sectors %llu-%llu in %s mode returned %zd, expected -1 EIO: the poison is still in the platform (nfit_test's list) and pmem_do_read() fails sectors in pmem->bb (pmem.c:154-160)",
+		       expect, expect + ERR_COUNT - 1, to, n);
+	EXPECT_EQ(EIO, err) TH_LOG("pread of the moved bad sectors: %s, expected EIO", strerror(err));
 	close(fd);
 	free(buf);
 }

@@ -175,6 +175,16 @@ static void add_host_entries(void)
 	}
 }
 
+/* A link in the guest's /dev (the root binds it), unless it is there. */
+static void dev_link(const char *target, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (symlink(target, path) < 0 && errno != EEXIST)
+		die("cannot create the link", path);
+}
+
 static void add_guest_dirs(void)
 {
 	char root[PATH_MAX];
@@ -183,6 +193,12 @@ static void add_guest_dirs(void)
 	root_path(root, sizeof(root), "dev");
 	make_dir(root);
 	bind("/dev", root);
+	/* What udev would add: bash's process substitution opens
+	 * /dev/fd/N (ndctl's dax.sh). */
+	dev_link("/proc/self/fd", "fd");
+	dev_link("/proc/self/fd/0", "stdin");
+	dev_link("/proc/self/fd/1", "stdout");
+	dev_link("/proc/self/fd/2", "stderr");
 	/* POSIX semaphores and shared memory (sem_open(): fstests'
 	 * t_mmap_cow_memory_failure) live in /dev/shm. */
 	root_path(root, sizeof(root), "dev/shm");

@@ -26,6 +26,8 @@
 #        loses what was not
 #      - bisect-selftest.sh: daxtest bisect over a small kernel history with
 #        one broken commit
+#      - test-suites.sh: the peer suites (--suite) from the pinned ndctl and
+#        fstests sources: a pass, a skip and a made-to-fail test of each
 #      - test-security.sh, test-nonroot.sh: a run exposes nothing (private
 #        work directory and backing files, no network), and a user without
 #        root runs the suite (as root: the system user daxtest-ci, created

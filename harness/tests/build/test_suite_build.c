@@ -18,39 +18,10 @@
 #include "build/suite_build.h"
 #include "lib/fsutil.h"
 #include "lib/log.h"
+#include "tests/unit_stderr.h"
 #include "tests/unit_tempdir.h"
 
 #define DATA_DIR "harness/tests/data/suite"
-
-struct quiet {
-	char path[64];
-	int saved;
-};
-
-static void quiet_begin(struct quiet *q)
-{
-	int fd;
-
-	strcpy(q->path, "/tmp/daxtest-unit-stderr-XXXXXX");
-	fd = mkstemp(q->path);
-	assert_true(fd >= 0);
-	fflush(stderr);
-	q->saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-}
-
-static char *quiet_end(struct quiet *q)
-{
-	char *err = NULL;
-
-	fflush(stderr);
-	dup2(q->saved, STDERR_FILENO);
-	close(q->saved);
-	assert_int_equal(read_file(q->path, &err, NULL), 0);
-	unlink(q->path);
-	return err;
-}
 
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -94,15 +65,15 @@ static void missing_support_files(void **state)
 	char *cache = path_join(*state, "cache1"), *support = path_join(*state, "support1");
 	struct suite_built b;
 	struct suite_spec s;
-	struct quiet q;
+	struct stderr_capture q;
 	char *err;
 	int ret;
 
 	assert_int_equal(mkdir_p(support, 0755), 0);
 	spec_of("ndctl=" DATA_DIR "/ndctl", &s);
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suite_build(&s, cache, support, NULL, &b);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_non_null(strstr(err, "/support1/suite-lib.sh is missing"));
 	assert_null(b.dir);
@@ -111,9 +82,9 @@ static void missing_support_files(void **state)
 
 	put(support, "suite-lib.sh", "# lib\n");
 	spec_of("fstests=" DATA_DIR "/fstests", &s);
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suite_build(&s, cache, support, "generic/605", &b);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_non_null(strstr(err, "/support1/fstests.config is missing"));
 	free(err);
@@ -176,7 +147,7 @@ static void fstests_from_the_cache(void **state)
 	char *dir, *tree, *link, *text;
 	struct suite_built b;
 	struct suite_spec s;
-	struct quiet q;
+	struct stderr_capture q;
 	char *err;
 	int ret;
 
@@ -190,9 +161,9 @@ static void fstests_from_the_cache(void **state)
 	put(support, "fstests.config", "[xfs]\n");
 
 	/* no default selection */
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suite_build(&s, cache, support, "", &b);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_non_null(strstr(err, "no selection given and no default: "));
 	assert_non_null(strstr(err, "/support3/fstests.default"));

@@ -22,6 +22,7 @@
 #include "build/suite_script.h"
 #include "lib/fsutil.h"
 #include "lib/strv.h"
+#include "tests/unit_stderr.h"
 #include "tests/unit_tempdir.h"
 
 #define DATA_DIR "harness/tests/data/suite"
@@ -54,36 +55,6 @@ static int teardown(void **state)
 }
 
 /* Redirects stderr into a file while fn runs; its text in *err. */
-struct quiet {
-	char path[64];
-	int saved;
-};
-
-static void quiet_begin(struct quiet *q)
-{
-	int fd;
-
-	strcpy(q->path, "/tmp/daxtest-unit-stderr-XXXXXX");
-	fd = mkstemp(q->path);
-	assert_true(fd >= 0);
-	fflush(stderr);
-	q->saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-}
-
-static char *quiet_end(struct quiet *q)
-{
-	char *err = NULL;
-
-	fflush(stderr);
-	dup2(q->saved, STDERR_FILENO);
-	close(q->saved);
-	assert_int_equal(read_file(q->path, &err, NULL), 0);
-	unlink(q->path);
-	return err;
-}
-
 static void assert_tests(const struct strv *tests, const char *const *want)
 {
 	size_t i;
@@ -148,13 +119,13 @@ static void groups_expand_in_order(void **state)
 static void select_error(const char *tree, const char *selection, const char *message)
 {
 	struct strv tests = { 0 };
-	struct quiet q;
+	struct stderr_capture q;
 	char *err;
 	int ret;
 
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suite_fstests_select(tree, selection, &tests);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	if (!strstr(err, message))
 		fail_msg("'%s': wanted \"%s\" in: %s", selection, message, err);
@@ -245,21 +216,21 @@ static void cases_errors(void **state)
 {
 	struct fixture *f = *state;
 	struct suite_built b = { .kind = SUITE_FSTESTS };
-	struct quiet q;
+	struct stderr_capture q;
 	char *err;
 	int ret;
 
 	b.dir = strdup(f->dir);
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suite_fstests_cases(f->tree, "generic/605 btrfs/001", &b);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_non_null(strstr(err, "btrfs/001 runs in neither section (xfs, ext4)"));
 	free(err);
 
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suite_fstests_cases(f->tree, " # nothing\n", &b);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_non_null(strstr(err, "the selection names no test"));
 	free(err);

@@ -19,6 +19,7 @@
 #include "lib/fsutil.h"
 #include "lib/spawn.h"
 #include "tests/unit_tempdir.h"
+#include "tests/unit_stderr.h"
 
 #define DATA_DIR "harness/tests/data/suite"
 
@@ -34,20 +35,12 @@ static char *fixture(void)
 static int cases_quietly(const char *json, const char *selection, struct suite_built *b,
 			 char **err)
 {
-	char path[] = "/tmp/daxtest-unit-stderr-XXXXXX";
-	int fd = mkstemp(path), saved, ret;
+	struct stderr_capture c;
+	int ret;
 
-	assert_true(fd >= 0);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
+	stderr_begin(&c);
 	ret = suite_ndctl_cases(json, selection, b);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	close(fd);
-	assert_int_equal(read_file(path, err, NULL), 0);
-	unlink(path);
+	*err = stderr_end(&c);
 	return ret;
 }
 

@@ -16,26 +16,19 @@
 
 #include "build/suite_spec.h"
 #include "lib/fsutil.h"
+#include "tests/unit_stderr.h"
 
 #define DATA_DIR "harness/tests/data/suite"
 
 /* What parsing arg printed on stderr (one error line, or nothing). */
 static int parse_quietly(const char *arg, struct suite_spec *s, char **err)
 {
-	char path[] = "/tmp/daxtest-unit-stderr-XXXXXX";
-	int fd = mkstemp(path), saved, ret;
+	struct stderr_capture c;
+	int ret;
 
-	assert_true(fd >= 0);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
+	stderr_begin(&c);
 	ret = suite_spec_parse(arg, s);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	close(fd);
-	assert_int_equal(read_file(path, err, NULL), 0);
-	unlink(path);
+	*err = stderr_end(&c);
 	return ret;
 }
 

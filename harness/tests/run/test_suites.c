@@ -20,41 +20,12 @@
 #include "lib/log.h"
 #include "proto/agent_proto.h"
 #include "run/suites.h"
+#include "tests/unit_stderr.h"
 #include "tests/unit_tempdir.h"
 
 #define DATA_DIR	"harness/tests/data/suite"
 #define FSTESTS_ARG	"fstests=" DATA_DIR "/fstests"
 #define NDCTL_ARG	"ndctl=" DATA_DIR "/ndctl"
-
-struct quiet {
-	char path[64];
-	int saved;
-};
-
-static void quiet_begin(struct quiet *q)
-{
-	int fd;
-
-	strcpy(q->path, "/tmp/daxtest-unit-stderr-XXXXXX");
-	fd = mkstemp(q->path);
-	assert_true(fd >= 0);
-	fflush(stderr);
-	q->saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-}
-
-static char *quiet_end(struct quiet *q)
-{
-	char *err = NULL;
-
-	fflush(stderr);
-	dup2(q->saved, STDERR_FILENO);
-	close(q->saved);
-	assert_int_equal(read_file(q->path, &err, NULL), 0);
-	unlink(q->path);
-	return err;
-}
 
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -244,16 +215,16 @@ static void both_suites_appended(void **state)
 static void fstests_needs_two_nvdimms(void **state)
 {
 	struct world w;
-	struct quiet q;
+	struct stderr_capture q;
 	char *err;
 	int ret;
 
 	world_init(&w, *state, "nvdimms", FSTESTS_ARG, NULL);
 	w.req.fstests_tests = "xfs/550";
 	w.req.guest.nr_nvdimms = 1;
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suites_prepare(&w.req, &w.cat, &w.env);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_null(w.env);
 	assert_non_null(strstr(err, "--nvdimms 2"));
@@ -267,7 +238,7 @@ static void fstests_needs_two_nvdimms(void **state)
 static void suite_named_twice(void **state)
 {
 	struct world w;
-	struct quiet q;
+	struct stderr_capture q;
 	char *err;
 	int ret;
 
@@ -275,9 +246,9 @@ static void suite_named_twice(void **state)
 	w.suites[1] = FSTESTS_ARG;
 	w.req.nr_suites = 2;
 	w.req.fstests_tests = "xfs/550";
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suites_prepare(&w.req, &w.cat, &w.env);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_null(w.env);
 	assert_non_null(strstr(err, "fstests is given twice"));
@@ -291,7 +262,7 @@ static void bad_spec_leaves_the_catalog(void **state)
 {
 	struct test_def *before;
 	struct world w;
-	struct quiet q;
+	struct stderr_capture q;
 	char *err;
 	int ret;
 
@@ -300,9 +271,9 @@ static void bad_spec_leaves_the_catalog(void **state)
 	w.req.nr_suites = 1;
 	add_own_test(&w.cat, "mmap/mmap_sync");
 	before = w.cat.tests;
-	quiet_begin(&q);
+	stderr_begin(&q);
 	ret = suites_prepare(&w.req, &w.cat, &w.env);
-	err = quiet_end(&q);
+	err = stderr_end(&q);
 	assert_int_equal(ret, -1);
 	assert_null(w.env);
 	assert_non_null(strstr(err, "'foo=/x' is not a suite"));

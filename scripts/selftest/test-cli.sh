@@ -62,6 +62,14 @@ expect_error "unknown crash model" "--crash-model 'lossy': want none, strict, sa
 	"$daxtest" run --crash-model lossy
 expect_error "sampled crash model without images" "--crash-model 'sampled:0': want" \
 	"$daxtest" run --crash-model sampled:0
+expect_error "a suite that is not one" "--suite: 'foo=/tmp' is not a suite" \
+	"$daxtest" run --suite foo=/tmp
+expect_error "a suite's selection without the suite" "--ndctl-tests needs --suite ndctl=DIR" \
+	"$daxtest" run --ndctl-tests clear.sh --suite fstests=/tmp
+expect_error "a suite outside daxtest run" "--suite is an option of daxtest run" \
+	"$daxtest" list --suite ndctl=/tmp
+expect_error "a suite through libvirt" "--suite needs --backend qemu" \
+	"$daxtest" run --suite ndctl=/tmp --backend libvirt
 
 # The coverage listing of the project's own mutants: every claim names a
 # test case, and the listing ends with its totals.

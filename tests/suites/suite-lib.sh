@@ -73,12 +73,13 @@ ndctl_unload_in_tree()
 	modprobe -r -a dax_pmem nd_pmem nd_btt virtio_pmem nfit libnvdimm 2>&1 | suite_diag
 	[ "${PIPESTATUS[0]}" = 0 ] ||
 		suite_broken "cannot unload the in-tree libnvdimm stack for nfit_test"
-	# The guest has no udev to load the e820 bus's driver for the
-	# memmap= range the host gave it: the wrapped nd_e820, here.
+	# The guest has no udev to load the drivers of what appears: the
+	# e820 bus for the memmap= range the host gave it (nd_e820) and
+	# device-dax instances (device_dax), the wrapped builds, here.
 	if [ -e /sys/bus/platform/devices/e820_pmem ]; then
-		modprobe nd_e820 2>&1 | suite_diag
+		modprobe -a nd_e820 device_dax 2>&1 | suite_diag
 		[ "${PIPESTATUS[0]}" = 0 ] ||
-			suite_broken "cannot load nd_e820 for the e820 pmem range"
+			suite_broken "cannot load nd_e820 and device_dax for the e820 pmem range"
 	fi
 }
 
@@ -129,7 +130,10 @@ suite_attach()
 fstests_users()
 {
 	id fsgqa >/dev/null 2>&1 && return 0
-	groupadd fsgqa &&
+	# The shadow files anew in the overlay (a whiteout needs no read of
+	# the host's, which QEMU may not be allowed to read).
+	rm -f /etc/shadow /etc/gshadow && pwconv && grpconv &&
+		groupadd fsgqa &&
 		useradd -M -N -g fsgqa -s /bin/bash fsgqa &&
 		useradd -M -N -g fsgqa -s /bin/bash fsgqa2 &&
 		useradd -M -N -g fsgqa -s /bin/bash 123456-fsgqa
@@ -151,6 +155,9 @@ fstests_case()
 	log=$(mktemp /tmp/fstests-case.XXXXXX) || suite_broken "mktemp failed"
 	mkdir -p /mnt/test /mnt/scratch "$result_base" || suite_broken "cannot create the mount points"
 	rm -f "$seqres".*
+	# What an earlier case killed at its timeout left mounted (the
+	# agent's sweep looks below the guest's /tmp only).
+	umount -R /mnt/scratch /mnt/test 2>/dev/null
 	cd "$tree" || suite_broken "cannot enter $tree"
 	# check mounts TEST_DEV as the config's first section (xfs) says
 	# before it reads the section asked for (common/rc init_rc), so
@@ -159,8 +166,8 @@ fstests_case()
 	mkfs.xfs -f -q "$DAXTEST_PMEM" >"$log" 2>&1 ||
 		suite_broken "mkfs.xfs $DAXTEST_PMEM failed: $(suite_last_line "$log")"
 	suite_ktap_begin
-	# Without them (a host /etc/shadow QEMU cannot read), the tests that
-	# need them are "not run" for want of the user, as fstests says.
+	# Without them, the tests that need them are "not run" for want
+	# of the user, as fstests says.
 	fstests_users >"$log" 2>&1 ||
 		echo "# daxtest: cannot create fstests' users: $(suite_last_line "$log")"
 	HOST_OPTIONS=$config RESULT_BASE=$result_base ./check -s "$section" "$test" \

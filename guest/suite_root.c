@@ -185,6 +185,17 @@ static void dev_link(const char *target, const char *name)
 		die("cannot create the link", path);
 }
 
+/* The host's /etc/modprobe.d would blacklist or configure the guest's
+ * modules (ndctl's tests load them through libkmod, which reads it). */
+static void hide_host_modprobe_conf(void)
+{
+	char root[PATH_MAX];
+
+	root_path(root, sizeof(root), "etc/modprobe.d");
+	if (access(root, F_OK) == 0)
+		mount_tmpfs(root, "mode=0755");
+}
+
 static void add_guest_dirs(void)
 {
 	char root[PATH_MAX];
@@ -288,8 +299,10 @@ static void add_lib(void)
 	if (!dir)
 		die("cannot read", hostlib);
 	while ((d = readdir(dir))) {
+		/* the guest's modules, and none of the host's modprobe
+		 * configuration (blacklists, options, install lines) */
 		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
-		    !strcmp(d->d_name, "modules"))
+		    !strcmp(d->d_name, "modules") || !strcmp(d->d_name, "modprobe.d"))
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", lib, d->d_name);
 		snprintf(target, sizeof(target), "/.host-lib/%.200s", d->d_name);
@@ -361,6 +374,7 @@ static void setup_root(void)
 	make_dir(ROOT_DIR);
 	mount_tmpfs(ROOT_DIR, "mode=0755");
 	add_host_entries();
+	hide_host_modprobe_conf();
 	add_guest_dirs();
 	add_binds();
 	add_lib();

@@ -224,12 +224,24 @@ static struct json_object *command_of(const char *name, struct json_object *test
 	return cmd;
 }
 
+/* Text for the script's comment line: a control byte would end it. */
+static void comment_printf(struct suite_text *t, const char *fmt, const char *text)
+{
+	char *copy = strdup(text), *p;
+
+	for (p = copy; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	suite_text_printf(t, fmt, copy ? copy : "?");
+	free(copy);
+}
+
 static void script_lines(struct suite_text *t, const char *lib, const char *workdir,
 			 const char *broken, const char *name, const char *suites)
 {
-	suite_text_printf(t, "#!/bin/bash\n# daxtest: ndctl's test \"%s\"", name);
+	comment_printf(t, "#!/bin/bash\n# daxtest: ndctl's test \"%s\"", name);
 	if (*suites)
-		suite_text_printf(t, " (meson suite %s)", suites);
+		comment_printf(t, " (meson suite %s)", suites);
 	suite_text_printf(t, ", from meson introspect --tests\n. ");
 	suite_text_quote(t, lib);
 	suite_text_printf(t, "\ncd ");

@@ -356,6 +356,17 @@ static void defaults(struct options *o)
 	o->ksrc = getenv("KSRC") && *getenv("KSRC") ? getenv("KSRC") : NULL;
 }
 
+/* Whether a --suite starts with prefix ("ndctl="). */
+static bool suite_given(const struct options *o, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < o->nr_suites; i++)
+		if (!strncmp(o->suites[i], prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
 int options_parse(struct options *o, int argc, char **argv)
 {
 	const char *env_patches = getenv("PATCHES");
@@ -393,12 +404,19 @@ int options_parse(struct options *o, int argc, char **argv)
 		return -1;
 	}
 	if (o->nr_suites && o->backend == BACKEND_LIBVIRT) {
-		log_error("--suite needs --backend qemu: libvirt guests get no share of the host's /usr");
+		log_error("--suite needs --backend qemu: libvirt guests get no share of the host's tree");
 		return -1;
 	}
-	if ((o->ndctl_tests || o->fstests_tests) && !o->nr_suites) {
-		log_error("--%s needs --suite %s=DIR", o->ndctl_tests ? "ndctl-tests" : "fstests-tests",
-			  o->ndctl_tests ? "ndctl" : "fstests");
+	if (o->nr_suites && o->command != CMD_RUN) {
+		log_error("--suite is an option of daxtest run");
+		return -1;
+	}
+	if (o->ndctl_tests && !suite_given(o, "ndctl=")) {
+		log_error("--ndctl-tests needs --suite ndctl=DIR");
+		return -1;
+	}
+	if (o->fstests_tests && !suite_given(o, "fstests=")) {
+		log_error("--fstests-tests needs --suite fstests=DIR");
 		return -1;
 	}
 	if (o->backend == BACKEND_LIBVIRT && !o->nr_connect)

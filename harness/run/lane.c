@@ -407,14 +407,8 @@ static int build_plan(struct lane *l, struct agent_plan *plan,
 	return 0;
 }
 
-/*
- * A guest for one of ndctl's tests gets an e820 pmem range (memmap=,
- * the "legacy" pmem of nd_e820) as its dax.sh, mmap.sh and device-dax
- * tests want: they fallocate 1 GiB on it, and device-dax wants 1 GiB
- * alignment. 2 GiB from 1 GiB on of 4 GiB of RAM (QEMU's pc machine puts
- * what is above 3 GiB above 4 GiB).
- */
-#define NDCTL_GUEST_MEM_MB	4096
+/* NDCTL_GUEST_MEM_MB (lane.h): 2 GiB from 1 GiB on (QEMU's pc machine
+ * puts what is above 3 GiB above 4 GiB). */
 #define NDCTL_GUEST_CMDLINE	GUEST_CMDLINE " memmap=2G!1G"
 
 static bool ndctl_session(const struct agent_plan *plan, const struct lane *l)

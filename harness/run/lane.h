@@ -18,6 +18,14 @@
 #include "run/run_state.h"
 #include "vm/workdir.h"
 
+/*
+ * A guest for one of ndctl's tests gets an e820 pmem range (memmap=,
+ * the "legacy" pmem of nd_e820) as its dax.sh, mmap.sh and device-dax
+ * tests want: they fallocate 1 GiB on it, and device-dax wants 1 GiB
+ * alignment. Its RAM is at least this (the run's preflight counts it).
+ */
+#define NDCTL_GUEST_MEM_MB	4096
+
 struct lane {
 	struct run_state *run;
 	unsigned int id;		/* from 1 */

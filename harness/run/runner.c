@@ -224,10 +224,26 @@ static int add_fixes(struct run_state *s)
 	return 0;
 }
 
+/* The largest guest the run boots: an ndctl test's has more RAM. */
+static struct guest_shape largest_guest(const struct run_state *s)
+{
+	struct guest_shape g = s->guest;
+	size_t i;
+
+	for (i = 0; i < s->prep.catalog.nr; i++) {
+		const char *suite = s->prep.catalog.tests[i].suite;
+
+		if (suite && !strcmp(suite, "ndctl") && g.mem_mb < NDCTL_GUEST_MEM_MB)
+			g.mem_mb = NDCTL_GUEST_MEM_MB;
+	}
+	return g;
+}
+
 int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted)
 {
 	struct run_state s = { .req = req, .guest = req->guest, .interrupted = interrupted };
 	struct lane *lanes = NULL;
+	struct guest_shape shape;
 	unsigned int nr_lanes = 0, want, i;
 	double t0 = mono_s();
 	char run_id[64], *meminfo = NULL;
@@ -250,9 +266,10 @@ int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted
 	if (want > s.nr_shards)
 		want = s.nr_shards ? (unsigned int)s.nr_shards : 1;
 	size_guests(&s, want);
+	shape = largest_guest(&s);
 	if (read_file("/proc/meminfo", &meminfo, NULL) != 0)
 		meminfo = NULL;
-	if (preflight_check(&s.guest, want, preflight_tmp_dir(), meminfo) < 0)
+	if (preflight_check(&shape, want, preflight_tmp_dir(), meminfo) < 0)
 		goto out;
 	lanes = calloc(want, sizeof(*lanes));
 	if (!lanes || results_dir_create(&s.out, req->results_root, run_id) < 0)

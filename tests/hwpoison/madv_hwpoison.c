@@ -35,7 +35,17 @@
  * :268-296) and calls mf_dax_kill_procs() for each in-core DAX owner
  * (:108), which suggests a clone's early-kill mapper gets BUS_MCEERR_AO;
  * 6.12.117 in the guest signals none of the clone's mappers (see
- * hwpoison_reflinked).
+ * hwpoison_reflinked). The poisoner's own half (madvise 0, its
+ * BUS_MCEERR_AR, "Recovered") does not depend on the other owner's
+ * mappers and is checked apart (poisoner_through_clone), as is a
+ * two-page MADV_HWPOISON over a range of which every other page is
+ * reflinked (partly_reflinked_two_pages, xfs/552): madvise_inject_error()
+ * calls memory_failure() once per page (mm/madvise.c:1159-1190).
+ *
+ * D21/D26 after the poison: nothing marks the medium bad, so a hole punch
+ * of the page, a new write and a new mapping of it work as on any page
+ * (hwpoison_punch_rewrite, what ndctl's test/dax-poison.c:146-163 means
+ * to check).
  *
  * D23: soft_offline_page() only takes online pages; a ZONE_DEVICE page has
  * none, so MADV_SOFT_OFFLINE gives EIO (mm/memory-failure.c:2816-2820).
@@ -84,6 +94,16 @@
 /* The pages the early-kill and reflink tests poison (window pages 12, 14). */
 #define EARLY_PAGE	12
 #define SHARED_PAGE	14
+/* The page hwpoison_punch_rewrite poisons, punches and writes again. */
+#define PUNCH_PAGE	3
+/*
+ * partly_reflinked_two_pages: the partial clone shares the victim's even
+ * window pages; its poisoner hits PARTIAL_PAGE (shared) and the page after
+ * it (the clone's own block).
+ */
+#define PARTIAL_PAGE	SHARED_PAGE
+_Static_assert(PARTIAL_PAGE % 2 == 0 && PARTIAL_PAGE + 1 < HWP_VICTIM_PAGES,
+	       "PARTIAL_PAGE must be a shared (even) window page with a page after it");
 
 /*
  * The victim on a fresh filesystem mounted dax=always. XFS with rmapbt
@@ -236,15 +256,18 @@ static int corrupt_pfn(unsigned long long pfn)
 }
 
 /*
- * In a child: maps fd (the victim, or its clone), faults in page p, then madvise(advice) on
- * it (without CAP_SYS_ADMIN if drop). sb->ret is madvise's return value,
- * sb->err its errno, sb->step 3 once madvise returned. The SIGBUS handler
- * returns: madvise's signal comes at the end of the system call.
+ * In a child: maps the window of fd (the victim, or a clone of it), faults
+ * in window pages p to p + n - 1 (page p must hold the victim's data),
+ * then madvise(advice) on them (without CAP_SYS_ADMIN if drop). sb->ret is
+ * madvise's return value, sb->err its errno, sb->step 3 once madvise
+ * returned. The SIGBUS handler returns: madvise's signal comes at the end
+ * of the system call.
  */
-static pid_t madvise_child(struct hwp_fs *f, int fd, struct hwp_sigbus *sb, unsigned int p,
-			   int advice, bool drop)
+static pid_t madvise_range_child(struct hwp_fs *f, int fd, struct hwp_sigbus *sb,
+				 unsigned int p, unsigned int n, int advice, bool drop)
 {
 	volatile char *map;
+	unsigned int i;
 	pid_t pid;
 
 	pid = fork();
@@ -262,16 +285,25 @@ static pid_t madvise_child(struct hwp_fs *f, int fd, struct hwp_sigbus *sb, unsi
 	sb->step = 1;
 	if (map[p * HWP_PAGE] != hwp_fill(p))
 		_exit(12);
+	for (i = 1; i < n; i++)
+		(void)map[(p + i) * HWP_PAGE];
 	if (drop && drop_sys_admin()) {
 		sb->err = errno;
 		_exit(13);
 	}
 	sb->step = 2;
 	errno = 0;
-	sb->ret = madvise((void *)(map + p * HWP_PAGE), HWP_PAGE, advice);
+	sb->ret = madvise((void *)(map + p * HWP_PAGE), n * HWP_PAGE, advice);
 	sb->err = errno;
 	sb->step = 3;
 	_exit(0);
+}
+
+/* madvise_range_child() of window page p alone. */
+static pid_t madvise_child(struct hwp_fs *f, int fd, struct hwp_sigbus *sb, unsigned int p,
+			   int advice, bool drop)
+{
+	return madvise_range_child(f, fd, sb, p, 1, advice, drop);
 }
 
 /* Logs what the child saw and checks it got as far as madvise's return. */
@@ -287,6 +319,138 @@ static void check_child(struct __test_metadata *_metadata, struct hwp_sigbus *sb
 	ASSERT_NE(13, status) TH_LOG("dropping CAP_SYS_ADMIN: %s", strerror(sb->err));
 	ASSERT_EQ(0, status) TH_LOG("the child died at step %d (exit/signal %d)", sb->step, status);
 	ASSERT_EQ(3, sb->step);
+}
+
+/*
+ * D21: what the poisoner of window pages p to p + n - 1 (madvise_range_child())
+ * must have seen: madvise 0 and one SIGBUS BUS_MCEERR_AR at page p with
+ * lsb 12. Each page's memory_failure() sends its own (kill_proc(),
+ * mm/memory-failure.c:359); the caller has SIGBUS pending from the first
+ * page when the next one is sent, and a non-realtime signal is queued
+ * once (legacy_queue(), kernel/signal.c:1094), so it sees page p's.
+ */
+static void expect_action_required(struct __test_metadata *_metadata,
+				   const struct hwp_sigbus *sb, unsigned int p, unsigned int n,
+				   const char *what)
+{
+	char *page = (char *)sb->base + p * HWP_PAGE;
+
+	EXPECT_EQ(0, sb->ret)
+		TH_LOG("madvise(MADV_HWPOISON) of %u page(s) %s returned %ld (%s), expected 0: memory_failure() of each page recovers it (memory_failure_dev_pagemap(), mm/memory-failure.c:2185-2215; madvise_inject_error() stops at the first error, mm/madvise.c:1188-1189)",
+		       n, what, sb->ret, strerror(sb->err));
+	EXPECT_EQ(1, sb->count)
+		TH_LOG("the poisoner %s got %d SIGBUS, expected one: MF_ACTION_REQUIRED signals current (kill_proc(), mm/memory-failure.c:359-361), once while one is pending (kernel/signal.c:1094)",
+		       what, sb->count);
+	EXPECT_EQ(BUS_MCEERR_AR, sb->code)
+		TH_LOG("the poisoner %s got si_code %d (%s), expected BUS_MCEERR_AR: madvise_inject_error() passes MF_ACTION_REQUIRED (mm/madvise.c:1183) and the poisoner is current (mm/memory-failure.c:359)",
+		       what, sb->code, hwp_si_code_name(sb->code));
+	EXPECT_EQ(page, (char *)sb->addr)
+		TH_LOG("the poisoner %s got si_addr %p, expected its page %u at %p: the first page poisoned, and the address of its own mapping (add_to_kill_fsdax(), mm/memory-failure.c:683-689)",
+		       what, sb->addr, p, page);
+	EXPECT_EQ(12, sb->lsb)
+		TH_LOG("the poisoner %s got si_addr_lsb %d, expected 12: a PTE mapping (dev_pagemap_mapping_shift(), mm/memory-failure.c:401-437)",
+		       what, sb->lsb);
+}
+
+/*
+ * What a window reader (reader_child()) saw, in a shared page; the SIGBUS
+ * record first, so hwp_sigbus_handler() fills it.
+ */
+struct reader {
+	struct hwp_sigbus sb;
+	int page;		/* the window page being loaded */
+	size_t at;		/* the offset in it of a byte that was wrong */
+	char seen;		/* that byte */
+};
+
+/* A shared page for struct reader: the pointer or NULL. */
+static struct reader *reader_new(void)
+{
+	void *p = mmap(NULL, HWP_PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * In a child: maps the window of fd anew and loads every byte of each
+ * window page i with want[i] != 0 (HWP_VICTIM_PAGES entries), comparing
+ * it with want[i]. Exits 0; 11 if mmap failed, 12 at a wrong byte
+ * (r->page, r->at, r->seen), 15 on a SIGBUS while loading r->page.
+ */
+static pid_t reader_child(const struct hwp_fs *f, int fd, const char *want, struct reader *r)
+{
+	volatile const char *map;
+	unsigned int i;
+	size_t j;
+	pid_t pid;
+	char c;
+
+	pid = fork();
+	if (pid)
+		return pid;
+	r->page = -1;
+	if (hwp_sigbus_catch(&r->sb, true))
+		_exit(10);
+	if (sigsetjmp(hwp_jmp, 1))
+		_exit(15);
+	map = mmap(NULL, HWP_VICTIM_PAGES * HWP_PAGE, PROT_READ, MAP_SHARED, fd, hwp_off(f, 0));
+	if (map == MAP_FAILED) {
+		r->sb.err = errno;
+		_exit(11);
+	}
+	r->sb.base = (void *)map;
+	for (i = 0; i < HWP_VICTIM_PAGES; i++) {
+		if (!want[i])
+			continue;
+		r->page = i;
+		for (j = 0; j < HWP_PAGE; j++) {
+			c = map[i * HWP_PAGE + j];
+			if (c != want[i]) {
+				r->at = j;
+				r->seen = c;
+				_exit(12);
+			}
+		}
+	}
+	_exit(0);
+}
+
+/*
+ * Checks what reader_child() of file saw (status: hwp_wait()): every page
+ * it loaded held its bytes, with no SIGBUS; why names the behaviour.
+ */
+static void expect_reader(struct __test_metadata *_metadata, const struct reader *r,
+			  int status, const char *want, const char *file, const char *why)
+{
+	int p = r->page;
+
+	TH_LOG("new mapping of %s (window at %p): exit %d, last page loaded %d; SIGBUS count %d: %s (si_code %d), si_addr %p",
+	       file, r->sb.base, status, p, r->sb.count, hwp_si_code_name(r->sb.code),
+	       r->sb.code, r->sb.addr);
+	switch (status) {
+	case 0:
+		break;
+	case 11:
+		EXPECT_EQ(0, status) TH_LOG("mmap of %s failed: %s", file, strerror(r->sb.err));
+		break;
+	case 12:
+		EXPECT_EQ(0, status)
+			TH_LOG("%s window page %d read %#x at byte %zu through a new mapping, expected '%c': %s",
+			       file, p, (unsigned char)r->seen, r->at,
+			       p >= 0 && p < HWP_VICTIM_PAGES ? want[p] : '?', why);
+		break;
+	case 15:
+		EXPECT_EQ(0, status)
+			TH_LOG("loading %s window page %d through a new mapping raised SIGBUS %s at %p: %s",
+			       file, p, hwp_si_code_name(r->sb.code), r->sb.addr, why);
+		break;
+	default:
+		EXPECT_EQ(0, status) TH_LOG("the reader of %s exited %d", file, status);
+	}
+	EXPECT_EQ(0, r->sb.count)
+		TH_LOG("the reader of %s got %d SIGBUS (%s at %p): %s", file, r->sb.count,
+		       hwp_si_code_name(r->sb.code), r->sb.addr, why);
 }
 
 /*
@@ -570,6 +734,94 @@ TEST_F(madv, hwpoison_early_kill)
 }
 
 /*
+ * D21, D26: after MADV_HWPOISON of an fsdax page, a hole punch of the
+ * page, a new write and fsync succeed, and a new mapping of the offset
+ * reads the new data without SIGBUS (ndctl test/dax-poison.c:146-163).
+ */
+TEST_F(madv, hwpoison_punch_rewrite)
+{
+	struct hwp_fs *f = &self->f;
+	char want[HWP_VICTIM_PAGES], *buf;
+	struct fiemap_at at = { 0 };
+	struct hwp_sigbus *sb;
+	struct reader *r;
+	int status, ret;
+	unsigned int i;
+	ssize_t n;
+
+	sb = hwp_sigbus_new();
+	ASSERT_NE(NULL, sb);
+	status = hwp_wait(madvise_child(f, f->fd, sb, PUNCH_PAGE, MADV_HWPOISON, false));
+	check_child(_metadata, sb, status, "MADV_HWPOISON");
+	ASSERT_EQ(0, sb->ret) TH_LOG("precondition: madvise(MADV_HWPOISON) returned %ld (%s), expected 0 (D21, mm/madvise.c:1183)",
+				     sb->ret, strerror(sb->err));
+	ASSERT_EQ(1, sb->count) TH_LOG("precondition: the poisoner got %d SIGBUS, expected one (D21, mm/memory-failure.c:359)",
+				       sb->count);
+	ASSERT_EQ(BUS_MCEERR_AR, sb->code) TH_LOG("precondition: the poisoner got %s, expected BUS_MCEERR_AR (D21)",
+						  hwp_si_code_name(sb->code));
+	ASSERT_EQ(0, posix_memalign((void **)&buf, HWP_PAGE, HWP_PAGE));
+
+	ret = fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			hwp_off(f, PUNCH_PAGE), HWP_PAGE);
+	ASSERT_EQ(0, ret)
+		TH_LOG("fallocate(PUNCH_HOLE|KEEP_SIZE) of the poisoned page failed: %s, expected 0: memory_failure() dropped madvise's page reference (put_ref_page(), mm/memory-failure.c:2177-2183, :2280), so the punch's wait for an idle DAX page (xfs_break_dax_layouts(), fs/xfs/xfs_inode.c:2980-2996; ext4_break_layouts(), fs/ext4/inode.c:3982) ends",
+		       strerror(errno));
+	ret = fiemap_lookup(f->fd, hwp_off(f, PUNCH_PAGE), &at);
+	EXPECT_EQ(-ENODATA, ret)
+		TH_LOG("after the punch FIEMAP still finds an extent at the page (%d, device byte %llu), expected a hole (D26)",
+		       ret, (unsigned long long)at.physical);
+	memset(buf, 'X', HWP_PAGE);
+	errno = 0;
+	n = pread(f->fd, buf, HWP_PAGE, hwp_off(f, PUNCH_PAGE));
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("pread of the punched page returned %zd (%s), expected %lu zeros: a hole has no block to access (dax_iomap_iter(), fs/dax.c: IOMAP_HOLE reads zeros)",
+		       n, n < 0 ? strerror(errno) : "short", HWP_PAGE);
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_TRUE(hwp_all(buf, HWP_PAGE, 0))
+			TH_LOG("the punched page does not read as zeros (first byte %#x): D26",
+			       (unsigned char)buf[0]);
+
+	memset(buf, 'Z', HWP_PAGE);
+	errno = 0;
+	n = pwrite(f->fd, buf, HWP_PAGE, hwp_off(f, PUNCH_PAGE));
+	ASSERT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("writing 'Z' over the punched page returned %zd (%s), expected %lu: the write allocates a block and MADV_HWPOISON left no badblocks entry for dax_direct_access() to refuse (D21; drivers/nvdimm/pmem.c:266-275)",
+		       n, n < 0 ? strerror(errno) : "short", HWP_PAGE);
+	ret = fsync(f->fd);
+	ASSERT_EQ(0, ret) TH_LOG("fsync after the rewrite of the poisoned page: %s, expected 0 (ndctl test/dax-poison.c:160)",
+				 strerror(errno));
+	ret = fiemap_lookup(f->fd, hwp_off(f, PUNCH_PAGE), &at);
+	EXPECT_EQ(0, ret) TH_LOG("FIEMAP of the rewritten page: %s, expected an extent", strerror(-ret));
+	TH_LOG("the rewritten page is at device byte %llu; the poisoned block was at %llu (%s)",
+	       (unsigned long long)at.physical, f->phys[PUNCH_PAGE],
+	       at.physical == f->phys[PUNCH_PAGE] ? "the same block" : "a new block");
+
+	memset(buf, 0, HWP_PAGE);
+	errno = 0;
+	n = pread(f->fd, buf, HWP_PAGE, hwp_off(f, PUNCH_PAGE));
+	EXPECT_EQ((ssize_t)HWP_PAGE, n)
+		TH_LOG("pread of the rewritten page returned %zd (%s), expected %lu", n,
+		       n < 0 ? strerror(errno) : "short", HWP_PAGE);
+	if (n == (ssize_t)HWP_PAGE)
+		EXPECT_TRUE(hwp_all(buf, HWP_PAGE, 'Z'))
+			TH_LOG("pread of the rewritten page does not return its 'Z' bytes (first byte %#x)",
+			       (unsigned char)buf[0]);
+	free(buf);
+
+	/* A new mapping of the window: the new data at the page, the old around it. */
+	for (i = 0; i < HWP_VICTIM_PAGES; i++)
+		want[i] = hwp_fill(i);
+	want[PUNCH_PAGE] = 'Z';
+	r = reader_new();
+	ASSERT_NE(NULL, r);
+	status = hwp_wait(reader_child(f, f->fd, want, r));
+	expect_reader(_metadata, r, status, want, "the victim",
+		      "a new mapping of the rewritten page must fault in its new block; nothing in the DAX fault path checks PageHWPoison (dax_fault_iter(), fs/dax.c) and no badblocks entry exists (D21, D26)");
+	munmap(r, HWP_PAGE);
+	munmap(sb, HWP_PAGE);
+}
+
+/*
  * The pfn behind window page p of the victim: mapped here, read from
  * /proc/self/pagemap, unmapped again, so this process maps nothing.
  */
@@ -812,6 +1064,186 @@ TEST_F(shared, hwpoison_through_clone)
 
 	poison_shared(_metadata, &self->f, variant->rmapbt, clone, self->f.fd, "the victim");
 	close(clone);
+}
+
+/* Why the shared cases of the poisoner alone need rmapbt. */
+#define NEEDS_RMAPBT \
+	"XFS without rmapbt has no reverse mapping to find the owners of a shared block (D20: xfs_dax_notify_failure() gives -EOPNOTSUPP, fs/xfs/xfs_notify_failure.c:359-361); what the poisoner gets on the generic path instead (EBUSY, no SIGBUS) is shared.xfs_normapbt.hwpoison_through_clone"
+
+/*
+ * D22: the poisoner's half of a shared page's poison, without the other
+ * owner's mappers: MADV_HWPOISON of a page the clone shares with the
+ * victim, through the clone, returns 0, the poisoner gets one SIGBUS
+ * BUS_MCEERR_AR at its page with lsb 12, and the kernel logs "recovery
+ * action for dax page: Recovered".
+ */
+TEST_F(shared, poisoner_through_clone)
+{
+	struct hwp_fs *f = &self->f;
+	unsigned long long pfn;
+	struct hwp_sigbus *sb;
+	int clone, kmsg, status, ret;
+
+	if (!variant->rmapbt)
+		SKIP(return, NEEDS_RMAPBT);
+	clone = make_clone(_metadata, f);
+	/*
+	 * The victim's page is in the victim's mapping, so the owner walk has
+	 * an entry to lock there too (dax_lock_mapping_entry()), but nobody
+	 * maps it: no expectation about the other owner's mappers here.
+	 */
+	pfn = victim_pfn(_metadata, f, SHARED_PAGE);
+	ASSERT_NE(0ULL, pfn) TH_LOG("precondition: no pfn for the victim's mapped page %u", SHARED_PAGE);
+	TH_LOG("the shared page is pfn %#llx", pfn);
+	sb = hwp_sigbus_new();
+	ASSERT_NE(NULL, sb);
+	kmsg = kmsg_open_at_end();
+	ASSERT_LE(0, kmsg) TH_LOG("opening /dev/kmsg: %s", strerror(-kmsg));
+	status = hwp_wait(madvise_child(f, clone, sb, SHARED_PAGE, MADV_HWPOISON, false));
+	check_child(_metadata, sb, status, "MADV_HWPOISON of a shared page through the clone");
+	expect_action_required(_metadata, sb, SHARED_PAGE, 1, "of a shared page through the clone");
+	ret = kmsg_find(kmsg, "recovery action for dax page: Recovered");
+	EXPECT_EQ(1, ret)
+		TH_LOG("no \"recovery action for dax page: Recovered\" after poisoning a shared page through the clone (action_result(), mm/memory-failure.c:2213): xfs_dax_notify_ddev_failure() walks the block's rmap records (fs/xfs/xfs_notify_failure.c:268-296) and mf_dax_kill_procs() must handle each in-core owner (:108-110, mm/memory-failure.c:1838-1871): %d",
+		       ret);
+	close(kmsg);
+	close(clone);
+	munmap(sb, HWP_PAGE);
+}
+
+/*
+ * The byte window page i of the partial clone holds: the victim's on the
+ * pages it shares (the even ones), its own on the others.
+ */
+static char partial_fill(unsigned int i)
+{
+	return i % 2 ? (char)('A' + i) : hwp_fill(i);
+}
+
+/*
+ * "partial": window pages of its own holding 'A' + i, then every even one
+ * replaced by a FICLONERANGE of the victim's (xfs/552), on XFS with
+ * rmapbt; its fd, or -1 after a failed assertion.
+ */
+static int make_partial_clone(struct __test_metadata *_metadata, struct hwp_fs *f)
+{
+	struct file_clone_range fcr = { .src_fd = f->fd, .src_length = HWP_PAGE };
+	char page[HWP_PAGE];
+	struct fiemap_at at;
+	unsigned int i, j;
+	int fd, ret;
+	ssize_t n;
+
+	fd = openat(f->root, "partial", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd) TH_LOG("creating the partial clone: %s", strerror(errno));
+	for (i = 0; i < HWP_VICTIM_PAGES; i++) {
+		memset(page, 'A' + i, sizeof(page));
+		n = pwrite(fd, page, sizeof(page), hwp_off(f, i));
+		ASSERT_EQ((ssize_t)sizeof(page), n)
+			TH_LOG("writing page %u of the partial clone: %s", i, n < 0 ? strerror(errno) : "short");
+	}
+	ASSERT_EQ(0, fsync(fd)) TH_LOG("fsync of the partial clone: %s", strerror(errno));
+	for (i = 0; i < HWP_VICTIM_PAGES; i += 2) {
+		fcr.src_offset = fcr.dest_offset = hwp_off(f, i);
+		ret = ioctl(fd, FICLONERANGE, &fcr);
+		ASSERT_EQ(0, ret) TH_LOG("precondition: FICLONERANGE of victim page %u into the partial clone: %s (B10)",
+					 i, strerror(errno));
+	}
+	for (i = 0; i < HWP_VICTIM_PAGES; i++) {
+		ret = fiemap_lookup(fd, hwp_off(f, i), &at);
+		ASSERT_EQ(0, ret) TH_LOG("FIEMAP of partial clone page %u: %s", i, strerror(-ret));
+		if (i % 2 == 0) {
+			ASSERT_EQ(f->phys[i], at.physical)
+				TH_LOG("precondition: partial clone page %u is at device byte %llu, not on the victim's block %llu after FICLONERANGE",
+				       i, (unsigned long long)at.physical, f->phys[i]);
+			ASSERT_NE(0U, at.flags & FIEMAP_EXTENT_SHARED)
+				TH_LOG("precondition: partial clone page %u is not FIEMAP_EXTENT_SHARED after FICLONERANGE", i);
+			continue;
+		}
+		for (j = 0; j < HWP_VICTIM_PAGES && f->phys[j] != at.physical; j++)
+			;
+		ASSERT_EQ((unsigned int)HWP_VICTIM_PAGES, j)
+			TH_LOG("precondition: partial clone page %u is on victim page %u's block (device byte %llu), which it did not clone",
+			       i, j, (unsigned long long)at.physical);
+		ASSERT_EQ(0U, at.flags & FIEMAP_EXTENT_SHARED)
+			TH_LOG("precondition: partial clone page %u (its own block) is FIEMAP_EXTENT_SHARED", i);
+	}
+	for (i = 0; i < HWP_VICTIM_PAGES; i++) {
+		n = pread(fd, page, sizeof(page), hwp_off(f, i));
+		ASSERT_EQ((ssize_t)sizeof(page), n)
+			TH_LOG("reading page %u of the partial clone: %s", i, n < 0 ? strerror(errno) : "short");
+		ASSERT_TRUE(hwp_all(page, sizeof(page), partial_fill(i)))
+			TH_LOG("precondition: partial clone page %u does not hold '%c' (first byte %#x)",
+			       i, partial_fill(i), (unsigned char)page[0]);
+	}
+	ASSERT_EQ(1, dax_s_dax(f->root, "partial")) TH_LOG("precondition: the partial clone has no S_DAX");
+	TH_LOG("partial clone: even window pages on the victim's blocks, page %u at device byte %llu, page %u on its own block",
+	       PARTIAL_PAGE, f->phys[PARTIAL_PAGE], PARTIAL_PAGE + 1);
+	return fd;
+}
+
+/*
+ * D22: a two-page MADV_HWPOISON through a file of which every other page
+ * is reflinked from the victim (xfs/552), over a shared page and the
+ * file's own next one: madvise returns 0, the poisoner gets SIGBUS
+ * BUS_MCEERR_AR at the first page, each page's recovery is logged
+ * "Recovered", and the victim's pages that were not poisoned still read.
+ */
+TEST_F(shared, partly_reflinked_two_pages)
+{
+	struct hwp_fs *f = &self->f;
+	char want[HWP_VICTIM_PAGES], buf[HWP_PAGE];
+	int partial, kmsg, status, ret;
+	struct hwp_sigbus *sb;
+	struct reader *r;
+	unsigned int i;
+	ssize_t n;
+
+	if (!variant->rmapbt)
+		SKIP(return, NEEDS_RMAPBT);
+	partial = make_partial_clone(_metadata, f);
+	sb = hwp_sigbus_new();
+	ASSERT_NE(NULL, sb);
+	kmsg = kmsg_open_at_end();
+	ASSERT_LE(0, kmsg) TH_LOG("opening /dev/kmsg: %s", strerror(-kmsg));
+	status = hwp_wait(madvise_range_child(f, partial, sb, PARTIAL_PAGE, 2, MADV_HWPOISON, false));
+	check_child(_metadata, sb, status, "MADV_HWPOISON of a shared and an own page of the partial clone");
+	expect_action_required(_metadata, sb, PARTIAL_PAGE, 2,
+			       "of a shared and an own page of the partial clone");
+	ret = kmsg_find(kmsg, "recovery action for dax page: Recovered");
+	EXPECT_EQ(1, ret)
+		TH_LOG("no \"recovery action for dax page: Recovered\" for the shared page %u (action_result(), mm/memory-failure.c:2213): its block has two rmap owners, the victim and the partial clone (fs/xfs/xfs_notify_failure.c:268-296): %d",
+		       PARTIAL_PAGE, ret);
+	ret = kmsg_find(kmsg, "recovery action for dax page: Recovered");
+	EXPECT_EQ(1, ret)
+		TH_LOG("no second \"recovery action for dax page: Recovered\", for the partial clone's own page %u: madvise_inject_error() calls memory_failure() for every page of the range (mm/madvise.c:1159-1190): %d",
+		       PARTIAL_PAGE + 1, ret);
+	close(kmsg);
+
+	/* The victim: every page but the one whose block was poisoned. */
+	for (i = 0; i < HWP_VICTIM_PAGES; i++)
+		want[i] = i == PARTIAL_PAGE ? 0 : hwp_fill(i);
+	for (i = 0; i < HWP_VICTIM_PAGES; i++) {
+		if (!want[i])
+			continue;
+		errno = 0;
+		n = pread(f->fd, buf, sizeof(buf), hwp_off(f, i));
+		EXPECT_EQ((ssize_t)sizeof(buf), n)
+			TH_LOG("pread of victim page %u after the poison returned %zd (%s), expected %lu: a file page's poison leaves the filesystem up (only a metadata owner shuts it down, xfs_dax_failure_fn(), fs/xfs/xfs_notify_failure.c:82-89) and marks nothing bad on the medium (D21)",
+			       i, n, n < 0 ? strerror(errno) : "short", HWP_PAGE);
+		if (n == (ssize_t)sizeof(buf))
+			EXPECT_TRUE(hwp_all(buf, sizeof(buf), want[i]))
+				TH_LOG("victim page %u does not read its '%c' bytes after the partial clone's pages %u-%u were poisoned (first byte %#x)",
+				       i, want[i], PARTIAL_PAGE, PARTIAL_PAGE + 1, (unsigned char)buf[0]);
+	}
+	r = reader_new();
+	ASSERT_NE(NULL, r);
+	status = hwp_wait(reader_child(f, f->fd, want, r));
+	expect_reader(_metadata, r, status, want, "the victim",
+		      "only the poisoned block's pages of each owner are unmapped and marked (xfs_failure_pgoff(), xfs_failure_pgcnt(), fs/xfs/xfs_notify_failure.c:34-66; mf_dax_kill_procs(), mm/memory-failure.c:1838-1871), and a DAX fault of a page not poisoned maps it again");
+	munmap(r, HWP_PAGE);
+	close(partial);
+	munmap(sb, HWP_PAGE);
 }
 
 TEST_HARNESS_MAIN

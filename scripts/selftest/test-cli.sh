@@ -203,9 +203,12 @@ printf 'stale.patch\n' > "$tmp/stale.series"
 expect_error "patch that does not apply" "stale.patch (.*stale.series:1) does not apply: Hunk #1 FAILED" \
 	"$daxtest" kernel build --patches "$tmp/stale.series"
 
-printf 'CONFIG_NFS_FS=y\n' > "$tmp/nfs.config"
-expect_error "config option that cannot be set" "CONFIG_NFS_FS=y (asked for in $tmp/nfs.config:1) ended up not set" \
-	"$daxtest" kernel build --config "$tmp/nfs.config"
+# An option whose dependency (DRM) no fragment sets: refused after the
+# configure step, before anything is compiled. (NFS, the example before,
+# can be set since the peer suites' fragment turns on networking.)
+printf 'CONFIG_DRM_I915=y\n' > "$tmp/i915.config"
+expect_error "config option that cannot be set" "CONFIG_DRM_I915=y (asked for in $tmp/i915.config:1) ended up not set" \
+	"$daxtest" kernel build --config "$tmp/i915.config"
 
 # make passes PATCHES both in the environment and as --patches: once, on
 # top of kernel-patches/series.

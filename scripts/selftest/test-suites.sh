@@ -95,7 +95,7 @@ for section in xfs ext4; do
 	expect "fstests-$section/$FSTESTS_FAIL@map=mem" fail
 done
 
-ktap=$results/latest/results.ktap
+ktap=$log	# the run's KTAP is on its stdout
 check_cmd "the skip carries ndctl's reason" \
 	grep -q "ndctl/$NDCTL_SKIP # SKIP ndctl's test exited 77" "$ktap"
 check_cmd "the ndctl failure shows the test's own output" \

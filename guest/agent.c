@@ -3,9 +3,11 @@
  * agent.c - the daxtest guest agent: PID 1 of the test guest
  *
  * Mounts the basic filesystems, opens the result port, loads the nvdimm
- * modules, reads the host's plan, prepares the pmem namespaces, runs each
- * test and reports over the port (proto.h), then powers the guest off.
- * PID 1 must never exit: every way out ends in power_off().
+ * modules, prepares the pmem namespaces and virtio-pmem, says "prepared"
+ * (where the host may snapshot the guest), reads the host's plan, makes a
+ * guest restored from that snapshot fresh again (restore.c), runs each
+ * test and reports over the port (proto/agent_proto.h), then powers the
+ * guest off. PID 1 must never exit: every way out ends in power_off().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include "leftovers.h"
 #include "proto/agent_proto.h"
 #include "proto/persist_meta.h"
+#include "restore.h"
 #include "run_test.h"
 #include "suite_root.h"
 #include "console_shell.h"
@@ -47,9 +50,11 @@ struct agent {
 	struct plan plan;
 	struct pmem_devs pmem;
 	char virtio_pmem[64];		/* "/dev/pmemZ" on virtio-pmem, or "" */
+	struct virtio_pmem_pci vpci;	/* its PCI config from before a snapshot */
 	struct envv base_env;		/* helpers: modprobe, ndctl */
 	struct envv test_env;
-	long hello_ms;			/* mono_ms() when hello was sent */
+	struct utsname uts;
+	long hello_ms;			/* mono_ms() when the latest hello was sent */
 	bool shell;			/* daxtest.shell: no port, no plan */
 };
 
@@ -105,10 +110,17 @@ static void send_or_die(struct agent *a, int ret)
 		fatal(a, "the result port failed");
 }
 
+/* hello, first after boot and again after a restore (extra: " restored=1"). */
+static void send_hello(struct agent *a, const char *extra)
+{
+	a->hello_ms = mono_ms();
+	send_or_die(a, port_send(&a->port, "hello %d uptime_ms=%ld release=%s%s",
+				 DAXTEST_PROTO_VERSION, boot_ms(), a->uts.release, extra));
+}
+
 static void agent_setup(struct agent *a)
 {
 	char err[512];
-	struct utsname u;
 
 	if (mounts_early(err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
@@ -119,12 +131,10 @@ static void agent_setup(struct agent *a)
 		fatal(a, "setenv: %s", strerror(errno));
 	if (!a->shell && port_open(&a->port, PORT_WAIT_MS, err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
-	if (uname(&u) < 0)
+	if (uname(&a->uts) < 0)
 		fatal(a, "uname: %s", strerror(errno));
-	a->hello_ms = mono_ms();
 	if (!a->shell)
-		send_or_die(a, port_send(&a->port, "hello %d uptime_ms=%ld release=%s",
-					 DAXTEST_PROTO_VERSION, boot_ms(), u.release));
+		send_hello(a, "");
 	if (mounts_rest(err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
 	if (kmsg_unlimit() < 0)
@@ -179,6 +189,27 @@ static void build_test_env(struct agent *a)
 		fatal(a, "out of memory");
 }
 
+/* The plan says the guest was restored from the snapshot taken at
+ * "prepared": the host never saw the first hello, and the guest has the
+ * snapshot's clock, random state and, when the NVDIMM backing files
+ * changed, the snapshot's view of them. */
+static void agent_restore(struct agent *a)
+{
+	const struct plan_restored *r = &a->plan.restored;
+	char err[1024];
+
+	send_hello(a, " restored=1");
+	if (restore_apply(&a->port, a->base_env.v, r, &a->vpci, err, sizeof(err)) < 0)
+		fatal(a, "%s", err);
+	if (!r->files_changed)
+		return;
+	/* The re-probed regions have new namespace devices: find them. */
+	if (namespaces_prepare(&a->port, a->base_env.v, &a->pmem, err, sizeof(err)) < 0)
+		fatal(a, "%s", err);
+	port_log(&a->port, "restored: namespaces found again, %ld ms since the restored hello",
+		 mono_ms() - a->hello_ms);
+}
+
 static void agent_prepare(struct agent *a)
 {
 	char err[1024];
@@ -186,10 +217,18 @@ static void agent_prepare(struct agent *a)
 	build_base_env(a);
 	if (modules_load(&a->port, a->base_env.v, err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
-	if (!a->shell)
-		read_plan(a);
 	if (namespaces_prepare(&a->port, a->base_env.v, &a->pmem, err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
+	if (!a->shell) {
+		if (virtio_pmem_save_pci(&a->vpci, err, sizeof(err)) < 0)
+			fatal(a, "%s", err);
+		send_or_die(a, port_send(&a->port, "prepared %ld", mono_ms() - a->hello_ms));
+		read_plan(a);
+		if (a->plan.restored.set)
+			agent_restore(a);
+	}
+	/* After the snapshot's point: a restored virtio-pmem's PCI config
+	 * must be written back first (virtio_pmem.h). */
 	if (virtio_pmem_prepare(a->base_env.v, a->virtio_pmem, sizeof(a->virtio_pmem),
 				err, sizeof(err)) < 0)
 		fatal(a, "%s", err);

@@ -119,6 +119,115 @@ static int parse_plan(struct plan *p, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* A decimal number in [0, max], digits only. */
+static bool number_ll(const char *s, long long max, long long *out)
+{
+	long long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		int d = *s - '0';
+
+		if (d < 0 || d > 9 || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Exactly 2 * len lowercase hex digits into bytes. */
+static bool hex_bytes(const char *s, unsigned char *bytes, size_t len)
+{
+	size_t i;
+
+	if (strlen(s) != 2 * len)
+		return false;
+	for (i = 0; i < len; i++) {
+		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		bytes[i] = hi << 4 | lo;
+	}
+	return true;
+}
+
+#define RESTORED_FIELDS	4	/* <sec> <nsec> same|changed <seed> */
+#define RESTORED_USAGE	"\"restored\" needs <sec> <nsec> same|changed <seed>"
+
+/* Splits s at its spaces into exactly n fields; false for more or fewer. */
+static bool split_exact(char *s, char **field, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		char *sp = strchr(s, ' ');
+
+		field[i] = s;
+		if (!sp)
+			return i == n - 1;
+		*sp = '\0';
+		s = sp + 1;
+	}
+	return false;
+}
+
+/* restored <sec> <nsec> same|changed <seed>, only right after "plan". */
+static int parse_restored(struct plan *p, const char *arg, char *err, size_t errlen)
+{
+	char buf[DAXTEST_LINE_MAX], *f[RESTORED_FIELDS];
+	struct plan_restored *r = &p->restored;
+	long long nsec;
+
+	if (r->set) {
+		snprintf(err, errlen, "a second \"restored\" record");
+		return -1;
+	}
+	if (p->state != PLAN_WANT_ENV || p->nr_env) {
+		snprintf(err, errlen, "\"restored\" not right after \"plan\"");
+		return -1;
+	}
+	if (!arg || strlen(arg) >= sizeof(buf)) {
+		snprintf(err, errlen, RESTORED_USAGE);
+		return -1;
+	}
+	strcpy(buf, arg);
+	if (!split_exact(buf, f, RESTORED_FIELDS)) {
+		snprintf(err, errlen, RESTORED_USAGE);
+		return -1;
+	}
+	if (!number_ll(f[0], LLONG_MAX, &r->sec) || !number_ll(f[1], 999999999, &nsec)) {
+		snprintf(err, errlen, "\"restored\" time %.30s %.30s is not <sec> <nsec> (0 to 999999999)",
+			 f[0], f[1]);
+		return -1;
+	}
+	r->nsec = nsec;
+	if (strcmp(f[2], "same") && strcmp(f[2], "changed")) {
+		snprintf(err, errlen, "\"restored\" files %.30s is neither \"same\" nor \"changed\"",
+			 f[2]);
+		return -1;
+	}
+	r->files_changed = !strcmp(f[2], "changed");
+	if (!hex_bytes(f[3], r->seed, sizeof(r->seed))) {
+		snprintf(err, errlen, "\"restored\" seed is not %zu lowercase hex digits",
+			 2 * sizeof(r->seed));
+		return -1;
+	}
+	r->set = true;
+	return 0;
+}
+
 static int parse_env(struct plan *p, const char *arg, char *err, size_t errlen)
 {
 	char **env;
@@ -269,7 +378,7 @@ static int parse_go(struct plan *p, const char *arg, char *err, size_t errlen)
 int plan_parse_line(struct plan *p, const char *line, char *err, size_t errlen)
 {
 	const char *arg;
-	char tag[8];
+	char tag[16];
 
 	if (p->state == PLAN_DONE) {
 		snprintf(err, errlen, "a record after \"go\"");
@@ -282,6 +391,8 @@ int plan_parse_line(struct plan *p, const char *line, char *err, size_t errlen)
 	arg = split_tag(line, tag, sizeof(tag));
 	if (!strcmp(tag, "plan"))
 		return parse_plan(p, arg, err, errlen);
+	if (!strcmp(tag, "restored"))
+		return parse_restored(p, arg, err, errlen);
 	if (!strcmp(tag, "env"))
 		return parse_env(p, arg, err, errlen);
 	if (!strcmp(tag, "test"))

@@ -6,6 +6,7 @@
 #ifndef DAXTEST_GUEST_PLAN_H
 #define DAXTEST_GUEST_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct plan_test {
@@ -16,6 +17,15 @@ struct plan_test {
 	char *cell;		/* "map=mem" or "map=dev" (tests/matrix) */
 	char *run;		/* kselftest -r case, or NULL */
 	char *phase;		/* power-fail phase, or NULL */
+};
+
+/* The "restored" record: the guest was restored from a snapshot. */
+struct plan_restored {
+	bool set;		/* the plan had the record */
+	long long sec;		/* the host's CLOCK_REALTIME */
+	long nsec;
+	bool files_changed;	/* "changed": the NVDIMM backing files are not the snapshot's */
+	unsigned char seed[32];	/* for the kernel's CRNG */
 };
 
 enum plan_state {
@@ -32,6 +42,7 @@ struct plan {
 	size_t nr_tests;
 	char **env;		/* "KEY=value" */
 	size_t nr_env;
+	struct plan_restored restored;
 };
 
 void plan_init(struct plan *p);

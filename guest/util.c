@@ -150,3 +150,16 @@ int sysfs_find_entry(const char *dir, const char *prefix, const char *attr,
 	closedir(d);
 	return found;
 }
+
+int write_text_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret, e;
+
+	if (fd < 0)
+		return -1;
+	ret = write_all(fd, text, strlen(text));
+	e = errno;
+	close(fd);
+	errno = e;
+	return ret < 0 ? -1 : 0;
+}

@@ -27,6 +27,8 @@ int write_all(int fd, const void *buf, size_t len);
 /* Reads a small text file (procfs, sysfs) into buf, NUL-terminated, without
  * the trailing newline. Returns the length, or -1 and errno. */
 ssize_t read_text_file(const char *path, char *buf, size_t size);
+/* Writes text to path (a sysfs or procfs file). 0, or -1 with errno set. */
+int write_text_file(const char *path, const char *text);
 
 /* Looks in dir (a sysfs directory) for an entry whose name starts with
  * prefix and whose file <entry>/<attr> starts with want; copies the

@@ -2,8 +2,12 @@
 /*
  * virtio_pmem.c - load virtio_pmem and find its block device
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "modules.h"
 #include "util.h"
@@ -24,6 +28,59 @@ static bool find_blockdev(char *dev, size_t len)
 		return false;
 	snprintf(dev, len, "/dev/%s", name);
 	return true;
+}
+
+/* The header's BARs, then its command register (decoding on). */
+#define PCI_COMMAND_OFF		0x04
+#define PCI_BARS_OFF		0x10
+#define PCI_BARS_END		0x28
+
+static int config_path(const struct virtio_pmem_pci *s, char *path, size_t size)
+{
+	return snprintf(path, size, "/sys/bus/pci/devices/%s/config", s->dev) < (int)size ? 0 : -1;
+}
+
+int virtio_pmem_save_pci(struct virtio_pmem_pci *s, char *err, size_t errlen)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	if (!sysfs_find_entry("/sys/bus/pci/devices", "", "modalias", VIRTIO_PMEM_MODALIAS,
+			      s->dev, sizeof(s->dev)))
+		return 0;
+	fd = config_path(s, path, sizeof(path)) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : pread(fd, s->header, sizeof(s->header), 0);
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof(s->header)) {
+		snprintf(err, errlen, "cannot read the PCI config of virtio-pmem (%s): %s", s->dev,
+			 n < 0 ? strerror(errno) : "short read");
+		s->dev[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int virtio_pmem_restore_pci(const struct virtio_pmem_pci *s, char *err, size_t errlen)
+{
+	char path[128];
+	int fd, ok;
+
+	if (!s->dev[0])
+		return 0;
+	fd = config_path(s, path, sizeof(path)) ? -1 : open(path, O_WRONLY | O_CLOEXEC);
+	ok = fd >= 0 &&
+	     pwrite(fd, s->header + PCI_BARS_OFF, PCI_BARS_END - PCI_BARS_OFF, PCI_BARS_OFF) ==
+	     PCI_BARS_END - PCI_BARS_OFF &&
+	     pwrite(fd, s->header + PCI_COMMAND_OFF, 2, PCI_COMMAND_OFF) == 2;
+	if (!ok)
+		snprintf(err, errlen, "cannot write the PCI config of virtio-pmem (%s) back: %s",
+			 s->dev, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
 }
 
 int virtio_pmem_prepare(char *const envp[], char *dev, size_t len, char *err, size_t errlen)

@@ -18,4 +18,25 @@
  * no such device, -1 with the reason in err. */
 int virtio_pmem_prepare(char *const envp[], char *dev, size_t len, char *err, size_t errlen);
 
+/*
+ * QEMU 7.2 migrates none of virtio-pmem's state (the device has no
+ * vmstate, and its PCI function's config space goes with it): in a
+ * guest restored from a snapshot the device is fresh from reset, its
+ * BARs unprogrammed and its decoding off, while the kernel took it as
+ * set up. So the agent keeps the function's config header from before
+ * the snapshot (virtio_pmem_save_pci(), while no driver uses the device:
+ * virtio_pmem is loaded only after the snapshot's point) and writes it
+ * back in the restored guest (virtio_pmem_restore_pci()), BARs first,
+ * then the command register; virtio_pmem's probe then resets and sets
+ * up the device as in a boot.
+ */
+struct virtio_pmem_pci {
+	char dev[64];			/* "0000:00:02.2", "" when none */
+	unsigned char header[64];	/* config space 0x00-0x3f */
+};
+
+/* 0 (also when the guest has no virtio-pmem device), or -1 with err set. */
+int virtio_pmem_save_pci(struct virtio_pmem_pci *s, char *err, size_t errlen);
+int virtio_pmem_restore_pci(const struct virtio_pmem_pci *s, char *err, size_t errlen);
+
 #endif /* DAXTEST_GUEST_VIRTIO_PMEM_H */

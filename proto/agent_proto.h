@@ -12,9 +12,12 @@
  * a NUL or any other control byte; a reader may treat such a line as
  * garbage.
  *
- * Host to guest, sent once right after QEMU starts:
+ * Host to guest, sent once: right after QEMU starts, or after restoring
+ * the guest from a snapshot:
  *
  *	plan <count>                           (count at most DAXTEST_PLAN_MAX_TESTS)
+ *	restored <sec> <nsec> same|changed <seed>
+ *	                                       (optional, only right after "plan")
  *	env <KEY>=<value>                      (zero or more, for every test)
  *	test <index> <timeout_s> <path> <name> <cell> [run=<case>] [phase=<phase>]
  *	                                       (count of them, index from 1)
@@ -27,10 +30,29 @@
  * the first "test" line. The agent answers an invalid plan, or none within
  * a minute, with "error".
  *
+ * restored: the guest was restored from a snapshot (a QEMU migration file)
+ * taken when it sent "prepared", instead of booted. <sec> <nsec> is the
+ * host's CLOCK_REALTIME (<sec> decimal, at least 0; <nsec> 0 to 999999999);
+ * "same" says the NVDIMM, virtio-pmem and disk backing files are
+ * byte-identical to those at the snapshot, "changed" that the NVDIMM
+ * backing files are not those the snapshotted kernel saw (a power cut's
+ * verify phase); <seed> is 32 random bytes as exactly 64 lowercase hex
+ * digits. The agent answers it with a second hello (restored=1), sets its
+ * clock, reseeds the kernel's CRNG with <seed>, on "changed" has the
+ * kernel re-read the NVDIMMs (regions and DIMMs disabled and enabled
+ * again, the namespaces found again) and drops every page cache (on
+ * "same" what the kernel read from the files is still true), checks
+ * that nothing is mounted from /dev/pmem* or /dev/vd*, then goes on to
+ * "ready".
+ *
  * Guest to host:
  *
  *	hello <protocol-version> uptime_ms=<ms> [<key>=<value> ...]
- *	ready <ms>            namespaces prepared, tests about to start
+ *	prepared <ms>         modules loaded, namespaces prepared; waiting for
+ *	                      the plan (where the host takes its snapshot)
+ *	hello <protocol-version> uptime_ms=<ms> [<key>=<value> ...] restored=1
+ *	                      only after a plan with "restored"
+ *	ready <ms>            tests about to start
  *	begin <index> <name>
  *	out <index> <text>    one line of the test's stdout+stderr
  *	dmesg <index> <text>  one kernel log line logged while the test ran
@@ -39,10 +61,15 @@
  *	error <text>          the agent cannot go on (bad plan, setup failed)
  *	bye                   all tests done; the guest powers off next
  *
- * hello: uptime_ms is the guest's CLOCK_BOOTTIME when the agent opened the
- * port; the agent also sends release=<uname -r>. A reader ignores keys it
- * does not know. ready: <ms> is the time from hello to ready (loading the
- * modules, reading the plan, preparing the namespaces).
+ * hello: uptime_ms is the guest's CLOCK_BOOTTIME when the agent sent it;
+ * the agent also sends release=<uname -r>. A reader ignores keys it does
+ * not know. prepared: <ms> is the time from hello to prepared (loading the
+ * modules, preparing the namespaces and virtio-pmem); the agent sends it,
+ * then reads the plan. A restored guest's host never saw the first hello:
+ * after a plan with "restored" the agent sends hello again, with
+ * restored=1 (uptime_ms then counts the snapshotted guest's time too).
+ * ready: <ms> is the time from the latest hello to ready (all of the
+ * above and reading the plan; after a restore, the restore's work).
  *
  * Per test: begin, the out records as the output comes (an empty line is
  * "out <index> " with nothing after the space; a trailing CR is dropped),
@@ -76,7 +103,7 @@
 #ifndef DAXTEST_PROTO_H
 #define DAXTEST_PROTO_H
 
-#define DAXTEST_PROTO_VERSION	2
+#define DAXTEST_PROTO_VERSION	3
 #define DAXTEST_PORT_NAME	"org.daxtest.results"
 #define DAXTEST_NODAX_SERIAL	"daxtest-nodax"
 /* The 9p mount tag of the host's tree (the peer suites' root). */

@@ -140,8 +140,8 @@ static bool parse_hello(char *p, struct agent_event *ev)
 	return have_uptime;
 }
 
-/* ready <ms> */
-static bool parse_ready(char *p, struct agent_event *ev)
+/* ready <ms>, prepared <ms> */
+static bool parse_ms(char *p, struct agent_event *ev)
 {
 	return parse_num(next_field(&p), 0, LONG_MAX, &ev->value) && !p;
 }
@@ -189,6 +189,7 @@ static const struct {
 	enum agent_event_kind kind;
 } agent_tags[] = {
 	{ "hello", AGENT_HELLO },
+	{ "prepared", AGENT_PREPARED },
 	{ "ready", AGENT_READY },
 	{ "begin", AGENT_BEGIN },
 	{ "out", AGENT_OUT },
@@ -217,8 +218,9 @@ static bool parse_record(char *line, struct agent_event *ev)
 	switch (ev->kind) {
 	case AGENT_HELLO:
 		return args && parse_hello(args, ev);
+	case AGENT_PREPARED:
 	case AGENT_READY:
-		return args && parse_ready(args, ev);
+		return args && parse_ms(args, ev);
 	case AGENT_BEGIN:
 		return args && parse_index_text(args, ev, true);
 	case AGENT_OUT:
@@ -332,7 +334,7 @@ static void buf_str(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-static void buf_num(struct buf *b, unsigned long v)
+static void buf_num(struct buf *b, unsigned long long v)
 {
 	char digits[24];
 	size_t i = sizeof(digits);
@@ -371,6 +373,30 @@ static bool plan_env(const char *s)
 	return true;
 }
 
+/* restored <sec> <nsec> same|changed <seed>. false for a time out of
+ * range. */
+static bool plan_restored(struct buf *b, const struct agent_plan_restore *r)
+{
+	static const char hex[] = "0123456789abcdef";
+	char seed[2 * sizeof(r->seed)];
+	size_t i;
+
+	if (r->sec < 0 || r->nsec < 0 || r->nsec > 999999999)
+		return false;
+	for (i = 0; i < sizeof(r->seed); i++) {
+		seed[2 * i] = hex[r->seed[i] >> 4];
+		seed[2 * i + 1] = hex[r->seed[i] & 0xf];
+	}
+	buf_str(b, "restored ");
+	buf_num(b, r->sec);
+	buf_str(b, " ");
+	buf_num(b, r->nsec);
+	buf_str(b, r->files_changed ? " changed " : " same ");
+	buf_add(b, seed, sizeof(seed));
+	buf_add(b, "\n", 1);
+	return true;
+}
+
 /* Appends one line; false when it is longer than a record may be. */
 static bool plan_line_end(struct buf *b, size_t start)
 {
@@ -388,6 +414,8 @@ static int plan_build(const struct agent_plan *plan, struct buf *b)
 	buf_str(b, "plan ");
 	buf_num(b, plan->nr_tests);
 	buf_add(b, "\n", 1);
+	if (plan->restore && !plan_restored(b, plan->restore))
+		return -EINVAL;
 	for (i = 0; i < plan->nr_env; i++) {
 		start = b->len;
 		if (!plan_env(plan->env[i]))

@@ -11,7 +11,8 @@
 
 enum agent_event_kind {
 	AGENT_HELLO,	/* version, value = uptime ms */
-	AGENT_READY,	/* value = ms the agent spent preparing */
+	AGENT_PREPARED,	/* value = ms from hello to waiting for the plan (the snapshot point) */
+	AGENT_READY,	/* value = ms from the latest hello to the first test */
 	AGENT_BEGIN,	/* index, text = name */
 	AGENT_OUT,	/* index, text */
 	AGENT_DMESG,	/* index, text */
@@ -53,16 +54,25 @@ struct agent_plan_test {
 	unsigned int timeout_s;
 };
 
+/* The guest was restored from a snapshot taken at "prepared". */
+struct agent_plan_restore {
+	long long sec;		/* the host's CLOCK_REALTIME, sec >= 0 */
+	long nsec;		/* 0 to 999999999 */
+	bool files_changed;	/* the NVDIMM backing files are not the snapshot's */
+	unsigned char seed[32];	/* random, for the guest's CRNG */
+};
+
 struct agent_plan {
 	const struct agent_plan_test *tests;
 	size_t nr_tests;
 	const char *const *env;	/* "KEY=value" strings */
 	size_t nr_env;
+	const struct agent_plan_restore *restore;	/* NULL: a booted guest */
 };
 
 /* Writes the plan records to fd. Returns 0 or -errno. Names, paths and
- * env entries with spaces or newlines where the format forbids them are
- * refused with -EINVAL. */
+ * env entries with spaces or newlines where the format forbids them, and
+ * a restore time out of range, are refused with -EINVAL. */
 int agent_plan_write(int fd, const struct agent_plan *plan);
 /* The same records as one malloc'd buffer (for a backend that sends them
  * itself). 0, or -errno as agent_plan_write. */

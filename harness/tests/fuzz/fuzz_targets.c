@@ -316,6 +316,7 @@ static void check_event(const struct agent_event *ev)
 	case AGENT_HELLO:
 		CHECK(ev->version >= 0 && ev->value >= 0);
 		break;
+	case AGENT_PREPARED:
 	case AGENT_READY:
 		CHECK(ev->value >= 0);
 		break;

@@ -136,6 +136,27 @@ static void test_ready_begin_out_dmesg(void **state)
 	recorder_clear(&r);
 }
 
+static void test_prepared(void **state)
+{
+	struct recorder r = { 0 };
+	const struct agent_event *ev;
+
+	ev = parse_one(&r, "prepared 840\n", AGENT_PREPARED);
+	assert_int_equal(ev->value, 840);
+	recorder_clear(&r);
+
+	ev = parse_one(&r, "prepared 0\n", AGENT_PREPARED);
+	assert_int_equal(ev->value, 0);
+	recorder_clear(&r);
+
+	/* The hello of a restored guest. */
+	ev = parse_one(&r, "hello 3 uptime_ms=5012 release=6.12.117 restored=1\n", AGENT_HELLO);
+	assert_int_equal(ev->version, 3);
+	assert_int_equal(ev->value, 5012);
+	assert_string_equal(ev->text, "6.12.117");
+	recorder_clear(&r);
+}
+
 static void test_end(void **state)
 {
 	struct recorder r = { 0 };
@@ -205,6 +226,14 @@ static void test_bad_records(void **state)
 		"ready +1",
 		"ready 1 2",
 		"ready 1 ",
+		"prepared",
+		"prepared ",
+		"prepared -1",
+		"prepared x",
+		"prepared 1 2",
+		"prepared 1 ",
+		"prepare 1",
+		"preparedx 1",
 		"begin",
 		"begin 1",
 		"begin 1 ",
@@ -278,6 +307,7 @@ static void test_nul_byte(void **state)
 static const char stream_text[] =
 	"hello 1 uptime_ms=2172 release=6.12.117\n"
 	"log loaded modules nfit nd_pmem dax_pmem in 752 ms\n"
+	"prepared 1190\n"
 	"ready 1262\n"
 	"begin 1 demo/ok\n"
 	"out 1 hello\n"
@@ -291,17 +321,18 @@ static const char stream_text[] =
 static void check_stream(const struct recorder *r)
 {
 	static const enum agent_event_kind kinds[] = {
-		AGENT_HELLO, AGENT_LOG, AGENT_READY, AGENT_BEGIN, AGENT_OUT, AGENT_OUT,
-		AGENT_DMESG, AGENT_END, AGENT_BEGIN, AGENT_END, AGENT_BYE,
+		AGENT_HELLO, AGENT_LOG, AGENT_PREPARED, AGENT_READY, AGENT_BEGIN, AGENT_OUT,
+		AGENT_OUT, AGENT_DMESG, AGENT_END, AGENT_BEGIN, AGENT_END, AGENT_BYE,
 	};
 	size_t i;
 
 	assert_int_equal(r->nr, sizeof(kinds) / sizeof(kinds[0]));
 	for (i = 0; i < r->nr; i++)
 		assert_int_equal(r->ev[i].ev.kind, kinds[i]);
-	assert_string_equal(r->ev[4].text, "hello");
-	assert_string_equal(r->ev[5].text, "");
-	assert_true(r->ev[9].ev.timed_out);
+	assert_int_equal(r->ev[2].ev.value, 1190);
+	assert_string_equal(r->ev[5].text, "hello");
+	assert_string_equal(r->ev[6].text, "");
+	assert_true(r->ev[10].ev.timed_out);
 }
 
 static void test_whole_stream(void **state)
@@ -683,6 +714,191 @@ static void test_plan_agent_refuses_options(void **state)
 	}
 }
 
+#define SEED_HEX \
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+static const struct agent_plan_restore demo_restore = {
+	.sec = 1767225600, .nsec = 5, .files_changed = true,
+	.seed = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+		  21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 },
+};
+
+/* "restored" comes right after "plan", before the env and test lines. */
+static void test_plan_restored_text(void **state)
+{
+	struct agent_plan_restore same = { .sec = 0, .nsec = 999999999 };
+	struct agent_plan plan = {
+		.tests = demo_tests, .nr_tests = 1, .env = demo_env, .nr_env = 1,
+		.restore = &demo_restore,
+	};
+	char *text;
+	int ret;
+
+	text = plan_text(&plan, &ret);
+	assert_int_equal(ret, 0);
+	assert_string_equal(text,
+			    "plan 1\n"
+			    "restored 1767225600 5 changed " SEED_HEX "\n"
+			    "env FOO=bar baz\n"
+			    "test 1 30 /daxtest/tests/demo/ok demo/ok@map=mem map=mem\n"
+			    "go\n");
+	free(text);
+
+	memset(same.seed, 0xab, sizeof(same.seed));
+	plan = (struct agent_plan){ .restore = &same };
+	text = plan_text(&plan, &ret);
+	assert_int_equal(ret, 0);
+	assert_string_equal(text,
+			    "plan 0\n"
+			    "restored 0 999999999 same "
+			    "abababababababababababababababababababababababababababababababab\n"
+			    "go\n");
+	free(text);
+}
+
+/* A time the guest could not set is refused, nothing written. */
+static void test_plan_restored_refused(void **state)
+{
+	static const struct agent_plan_restore bad[] = {
+		{ .sec = -1, .nsec = 0 },
+		{ .sec = 1, .nsec = -1 },
+		{ .sec = 1, .nsec = 1000000000 },
+	};
+	struct agent_plan plan;
+	char *text;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		plan = (struct agent_plan){ .restore = &bad[i] };
+		text = plan_text(&plan, &ret);
+		if (ret != -EINVAL)
+			fail_msg("restore %zu accepted", i);
+		assert_string_equal(text, "");
+		free(text);
+	}
+}
+
+/* Feeds text line by line to the agent's parser; returns its last answer. */
+static int agent_parse(struct plan *got, char *text)
+{
+	char *line, *save = NULL, err[256];
+	int parsed = 0;
+
+	plan_init(got);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		assert_int_equal(parsed, 0);
+		parsed = plan_parse_line(got, line, err, sizeof(err));
+		if (parsed < 0)
+			fail_msg("agent refused \"%s\": %s", line, err);
+	}
+	return parsed;
+}
+
+/* What the host writes, the agent reads back unchanged; without the
+ * record, the agent's plan says "not restored". */
+static void test_plan_restored_round_trip(void **state)
+{
+	struct agent_plan_restore same = { .sec = 0, .nsec = 999999999 };
+	struct agent_plan plan = {
+		.tests = demo_tests, .nr_tests = 3, .env = demo_env, .nr_env = 3,
+		.restore = &demo_restore,
+	};
+	struct plan got;
+	char *text;
+	int ret;
+
+	text = plan_text(&plan, &ret);
+	assert_int_equal(ret, 0);
+	assert_int_equal(agent_parse(&got, text), 1);
+	assert_true(got.restored.set);
+	assert_int_equal(got.restored.sec, demo_restore.sec);
+	assert_int_equal(got.restored.nsec, demo_restore.nsec);
+	assert_true(got.restored.files_changed);
+	assert_memory_equal(got.restored.seed, demo_restore.seed, sizeof(demo_restore.seed));
+	assert_int_equal(got.nr_tests, 3);
+	assert_int_equal(got.nr_env, 3);
+	plan_free(&got);
+	free(text);
+
+	memset(same.seed, 0xff, sizeof(same.seed));
+	plan.restore = &same;
+	text = plan_text(&plan, &ret);
+	assert_int_equal(ret, 0);
+	assert_int_equal(agent_parse(&got, text), 1);
+	assert_true(got.restored.set);
+	assert_int_equal(got.restored.sec, 0);
+	assert_int_equal(got.restored.nsec, 999999999);
+	assert_false(got.restored.files_changed);
+	assert_memory_equal(got.restored.seed, same.seed, sizeof(same.seed));
+	plan_free(&got);
+	free(text);
+
+	plan.restore = NULL;
+	text = plan_text(&plan, &ret);
+	assert_int_equal(ret, 0);
+	assert_int_equal(agent_parse(&got, text), 1);
+	assert_false(got.restored.set);
+	plan_free(&got);
+	free(text);
+}
+
+/* The agent's own checks of "restored": each plan's last line is
+ * refused, with a reason naming the record. */
+static void test_plan_agent_restored(void **state)
+{
+	static const struct {
+		const char *lines[4];
+		const char *why;	/* in the error */
+	} bad[] = {
+		{ { "restored 1 0 same " SEED_HEX }, "right after \"plan\"" },
+		{ { "plan 1", "env A=b", "restored 1 0 same " SEED_HEX }, "right after" },
+		{ { "plan 1", "test 1 1 /a a c", "restored 1 0 same " SEED_HEX }, "right after" },
+		{ { "plan 0", "restored 1 0 same " SEED_HEX, "restored 1 0 same " SEED_HEX },
+		  "second \"restored\"" },
+		{ { "plan 0", "go", "restored 1 0 same " SEED_HEX }, "after \"go\"" },
+		{ { "plan 0", "restored" }, "needs" },
+		{ { "plan 0", "restored " }, "needs" },
+		{ { "plan 0", "restored 1 0 same" }, "needs" },
+		{ { "plan 0", "restored 1 0 same " SEED_HEX " x" }, "needs" },
+		{ { "plan 0", "restored 1  0 same " SEED_HEX }, "needs" },
+		{ { "plan 0", "restored 1 0 same " SEED_HEX " " }, "needs" },
+		{ { "plan 0", "restored -1 0 same " SEED_HEX }, "time" },
+		{ { "plan 0", "restored +1 0 same " SEED_HEX }, "time" },
+		{ { "plan 0", "restored x 0 same " SEED_HEX }, "time" },
+		{ { "plan 0", "restored 99999999999999999999 0 same " SEED_HEX }, "time" },
+		{ { "plan 0", "restored 1 1000000000 same " SEED_HEX }, "time" },
+		{ { "plan 0", "restored 1 -1 same " SEED_HEX }, "time" },
+		{ { "plan 0", "restored 1 0 Same " SEED_HEX }, "files" },
+		{ { "plan 0", "restored 1 0 maybe " SEED_HEX }, "files" },
+		{ { "plan 0", "restored 1 0 same " "0" SEED_HEX }, "seed" },
+		{ { "plan 0", "restored 1 0 same " "0102" }, "seed" },
+		{ { "plan 0", "restored 1 0 same "
+		    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1" }, "seed" },
+		{ { "plan 0", "restored 1 0 same "
+		    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F" }, "seed" },
+		{ { "plan 0", "restored 1 0 same "
+		    "000102030405060708090g0b0c0d0e0f101112131415161718191a1b1c1d1e1f" }, "seed" },
+	};
+	char err[256];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct plan p;
+
+		plan_init(&p);
+		/* lines[] ends with a NULL: at most three lines each. */
+		for (k = 0; bad[i].lines[k + 1]; k++)
+			if (plan_parse_line(&p, bad[i].lines[k], err, sizeof(err)) < 0)
+				fail_msg("plan %zu: \"%s\" refused: %s", i, bad[i].lines[k], err);
+		if (plan_parse_line(&p, bad[i].lines[k], err, sizeof(err)) != -1)
+			fail_msg("plan %zu: \"%s\" was not refused", i, bad[i].lines[k]);
+		if (!strstr(err, bad[i].why))
+			fail_msg("plan %zu: \"%s\" does not say \"%s\"", i, err, bad[i].why);
+		plan_free(&p);
+	}
+}
+
 static void test_plan_write_error(void **state)
 {
 	struct agent_plan plan = { .tests = demo_tests, .nr_tests = 1 };
@@ -700,6 +916,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hello),
 		cmocka_unit_test(test_ready_begin_out_dmesg),
+		cmocka_unit_test(test_prepared),
 		cmocka_unit_test(test_end),
 		cmocka_unit_test(test_log_error_bye),
 		cmocka_unit_test(test_bad_records),
@@ -714,6 +931,10 @@ int main(void)
 		cmocka_unit_test(test_plan_many_tests),
 		cmocka_unit_test(test_plan_refused),
 		cmocka_unit_test(test_plan_agent_refuses_options),
+		cmocka_unit_test(test_plan_restored_text),
+		cmocka_unit_test(test_plan_restored_refused),
+		cmocka_unit_test(test_plan_restored_round_trip),
+		cmocka_unit_test(test_plan_agent_restored),
 		cmocka_unit_test(test_plan_write_error),
 	};
 

@@ -77,11 +77,12 @@ $(BUILD)/san/plugin/%.o: plugin/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -I. $(DEPFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
-$(HARNESS_LIB): $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRCS))
+# The sparse copy of plugin/shadow_file.c is the harness's too (copy_sparse).
+$(HARNESS_LIB): $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRCS)) $(BUILD)/plugin/shadow_file.pic.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(HARNESS_SAN_LIB): $(patsubst %.c,$(BUILD)/san/%.o,$(HARNESS_SRCS))
+$(HARNESS_SAN_LIB): $(patsubst %.c,$(BUILD)/san/%.o,$(HARNESS_SRCS)) $(BUILD)/san/plugin/shadow_file.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 

@@ -5,7 +5,8 @@
 # - its stages include only downwards: a file of harness/<stage>/ may
 #   include headers of its own stage and of the stages before it in
 #     proto lib parse report build vm plan run cli
-#   (harness/tests/ may include anything);
+#   (harness/tests/ may include anything; proto/ and plugin/ are plain C
+#   the guest agent and the TCG plugin share with the harness);
 # - no libc call that is not thread-safe where a thread-safe one exists
 #   (lanes are threads): strsignal, strtok, localtime, gmtime, ctime,
 #   readdir_r's ancestors... (see BANNED).
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 2
 
 rank() {
 	case "$1" in
-	proto) echo 0 ;; lib) echo 1 ;; parse) echo 2 ;; report) echo 3 ;;
+	proto | plugin) echo 0 ;; lib) echo 1 ;; parse) echo 2 ;; report) echo 3 ;;
 	build) echo 4 ;; vm) echo 5 ;; plan) echo 6 ;; run) echo 7 ;; cli) echo 8 ;;
 	*) echo -1 ;;
 	esac

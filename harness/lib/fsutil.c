@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
+#include "plugin/shadow_file.h"
 
 char *str_printf(const char *fmt, ...)
 {
@@ -217,4 +220,57 @@ char *str_rstrip(char *s)
 		     s[n - 1] == '\r'))
 		s[--n] = '\0';
 	return s;
+}
+
+/* A name for a temporary file next to path that no other thread or
+ * process of daxtest picks at the same time. */
+static char *temp_name(const char *path)
+{
+	static atomic_uint seq;
+
+	return str_printf("%s.tmp-%d-%u", path, (int)getpid(), atomic_fetch_add(&seq, 1));
+}
+
+int copy_sparse(const char *src, const char *dst, mode_t mode)
+{
+	char *tmp = temp_name(dst);
+	int in = -1, out = -1, ret;
+	struct stat st;
+
+	if (!tmp)
+		return -ENOMEM;
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* O_EXCL: a new inode, never one a process may still map. */
+	out = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (shadow_file_copy(in, out, (uint64_t)st.st_size) < 0) {
+		ret = -errno;
+		goto out_unlink;
+	}
+	ret = close(out) < 0 ? -errno : 0;
+	out = -1;
+	if (!ret && rename(tmp, dst) < 0)
+		ret = -errno;
+	if (!ret)
+		goto out;
+out_unlink:
+	unlink(tmp);
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	free(tmp);
+	return ret;
 }

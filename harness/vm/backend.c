@@ -23,6 +23,7 @@ const char *guest_end_name(enum guest_end e)
 	case GUEST_INTERRUPTED: return "interrupted";
 	case GUEST_KILLED: return "killed from outside";
 	case GUEST_IO_ERROR: return "I/O error";
+	case GUEST_NOT_RESTORED: return "not restored";
 	}
 	return "?";
 }

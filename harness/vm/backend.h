@@ -28,12 +28,25 @@ struct session_opts {
 	const char *work_dir;		/* private: FIFOs and the QMP socket */
 	const char *console_log;	/* console bytes are appended here */
 	const char *qemu_log;		/* QEMU's own stdout and stderr */
-	const struct agent_plan *plan;
+	const struct agent_plan *plan;	/* NULL: none (a snapshot's boot) */
 	/* Seconds of guest silence allowed right now. */
 	unsigned int (*watchdog_s)(void *arg);
 	/* When to cut the power (SIGKILL QEMU, no shutdown), as mono_ms();
 	 * 0: not now. NULL: never. */
 	long (*cut_at_ms)(void *arg);
+	/*
+	 * Restore the guest instead of booting it (QEMU backend; qemu has
+	 * ram_path and incoming set): the device state file of its
+	 * snapshot (vm/snapshot.h). NULL: boot.
+	 */
+	const char *restore_state;
+	/*
+	 * Take a snapshot (QEMU backend, no plan): once save_now() says
+	 * so, the guest's device state goes to save_state and QEMU quits
+	 * (r->saved). NULL: never.
+	 */
+	const char *save_state;
+	bool (*save_now)(void *arg);
 	agent_event_fn on_event;
 	void (*on_console_line)(const char *line, void *arg);
 	void *arg;
@@ -50,6 +63,7 @@ enum guest_end {
 	GUEST_INTERRUPTED,	/* stopped because the user interrupted */
 	GUEST_KILLED,		/* a signal daxtest did not send ended QEMU */
 	GUEST_IO_ERROR,		/* daxtest could not follow it: error */
+	GUEST_NOT_RESTORED,	/* QEMU could not restore the snapshot: error */
 };
 
 struct session_result {
@@ -60,6 +74,7 @@ struct session_result {
 				 * it exited non-zero, libvirt's reason, or the
 				 * I/O error; NULL when there is nothing to say */
 	long max_rss_kb;	/* QEMU's peak RSS; 0 when unknown (libvirt) */
+	bool saved;		/* save_state was written */
 };
 
 struct guest_backend {

@@ -143,20 +143,15 @@ bad:
 	return -1;
 }
 
-int persist_start(const struct qemu_config *q, int qemu_pidfd, long deadline_ms, char *err,
-		  size_t errlen)
+int persist_regions_send(struct qmp *qmp, const struct qemu_config *q, long deadline_ms,
+			 char *err, size_t errlen)
 {
 	struct ramblock_table t = { 0 };
-	struct json_object *ret = NULL;
-	struct qmp *qmp = NULL;
 	char *text = NULL;
 	int rc = -1, e;
 
 	if (check_config(q, err, errlen) < 0)
 		return -1;
-	qmp = qmp_connect(q->qmp_socket, deadline_ms, qemu_pidfd, err, errlen);
-	if (!qmp)
-		goto out;
 	if (query_ramblocks(qmp, deadline_ms, &t, err, errlen) < 0 ||
 	    regions_text(q, &t, &text, err, errlen) < 0)
 		goto out;
@@ -166,13 +161,32 @@ int persist_start(const struct qemu_config *q, int qemu_pidfd, long deadline_ms,
 		     strerror(-e));
 		goto out;
 	}
+	rc = 0;
+out:
+	ramblock_table_free(&t);
+	free(text);
+	return rc;
+}
+
+int persist_start(const struct qemu_config *q, int qemu_pidfd, long deadline_ms, char *err,
+		  size_t errlen)
+{
+	struct json_object *ret = NULL;
+	struct qmp *qmp = NULL;
+	int rc = -1;
+
+	if (check_config(q, err, errlen) < 0)
+		return -1;
+	qmp = qmp_connect(q->qmp_socket, deadline_ms, qemu_pidfd, err, errlen);
+	if (!qmp)
+		goto out;
+	if (persist_regions_send(qmp, q, deadline_ms, err, errlen) < 0)
+		goto out;
 	if (qmp_execute(qmp, "cont", NULL, deadline_ms, &ret, err, errlen) < 0)
 		goto out;
 	rc = 0;
 out:
 	json_object_put(ret);
-	ramblock_table_free(&t);
 	qmp_close(qmp);
-	free(text);
 	return rc;
 }

@@ -40,4 +40,14 @@
 int persist_start(const struct qemu_config *q, int qemu_pidfd, long deadline_ms, char *err,
 		  size_t errlen);
 
+/*
+ * The same without connecting or resuming, on an open QMP connection to
+ * a QEMU that has not run the guest yet (a guest being restored from a
+ * snapshot, vm/vm_migrate.h, whose caller then resumes it). 0, or -1
+ * with err set.
+ */
+struct qmp;
+int persist_regions_send(struct qmp *qmp, const struct qemu_config *q, long deadline_ms,
+			 char *err, size_t errlen);
+
 #endif /* DAXTEST_PERSIST_START_H */

@@ -21,10 +21,13 @@
 #include "vm/persist_start.h"
 #include "vm/qemu_backend.h"
 #include "vm/session_io.h"
+#include "vm/vm_migrate.h"
 
 /* The plan goes out as QEMU reads it; a bigger pipe just means fewer
  * wake-ups. */
 #define PLAN_PIPE_SIZE (1 << 20)
+/* Saving a snapshot writes a few hundred KiB of device state. */
+#define SNAPSHOT_SAVE_TIMEOUT_MS 60000
 
 struct pipes {
 	char *console_base, *result_base;
@@ -162,6 +165,61 @@ static int start_persistence(const struct session_opts *o, int pidfd,
 	return -1;
 }
 
+/*
+ * A restored guest: QEMU waits (-incoming defer) for its device state;
+ * under the persistence plugin the regions file is written before the
+ * guest runs, as for a boot. 0, or -1 with r set (GUEST_NOT_RESTORED
+ * when QEMU refused the snapshot: the caller boots instead).
+ */
+static int start_restored(const struct session_opts *o, int pidfd, struct session_result *r)
+{
+	long deadline = mono_ms() + PERSIST_START_TIMEOUT_MS;
+	char err[512], *qemu_said = NULL;
+	struct qmp *qmp;
+
+	qmp = vm_restore_begin(o->qemu->qmp_socket, o->restore_state, pidfd, deadline, err,
+			       sizeof(err));
+	if (!qmp) {
+		if (*o->interrupted) {
+			session_result_set(r, GUEST_INTERRUPTED, NULL);
+			return -1;
+		}
+		if (exited_soon(pidfd))
+			qemu_said = last_line_of(o->qemu_log);
+		session_result_set(r, GUEST_NOT_RESTORED, "%s%s%s", err,
+				   qemu_said ? "; QEMU: " : "", qemu_said ? qemu_said : "");
+		free(qemu_said);
+		return -1;
+	}
+	if (o->qemu->plugin &&
+	    persist_regions_send(qmp, o->qemu, deadline, err, sizeof(err)) < 0) {
+		vm_restore_finish(qmp, deadline, NULL, 0);
+		session_result_set(r, GUEST_IO_ERROR, "persistence plugin: %s", err);
+		return -1;
+	}
+	if (vm_restore_finish(qmp, deadline, err, sizeof(err)) < 0) {
+		session_result_set(r, GUEST_NOT_RESTORED, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The guest is where its snapshot is taken (the agent said so): its
+ * device state goes to o->save_state, and QEMU quits. 0, or -1 with r
+ * set. */
+static int save_snapshot(const struct session_opts *o, int pidfd, struct session_result *r)
+{
+	char err[512];
+
+	if (vm_snapshot_save(o->qemu->qmp_socket, o->save_state, pidfd,
+			     mono_ms() + SNAPSHOT_SAVE_TIMEOUT_MS, err, sizeof(err)) < 0) {
+		session_result_set(r, GUEST_IO_ERROR, "snapshot: %s", err);
+		return -1;
+	}
+	r->saved = true;
+	return 0;
+}
+
 /* Writes what the plan FIFO takes now. 0, or -1 with r set. */
 static int send_plan(struct plan_out *plan, int fd, struct session_result *r)
 {
@@ -183,8 +241,9 @@ static int send_plan(struct plan_out *plan, int fd, struct session_result *r)
 /* Returns when QEMU exited (0), or when it must be stopped (-1, r->end
  * says why: the watchdog, a power cut, an interrupt or an I/O error of
  * daxtest's own). */
-static int pump_until_exit(struct session_io *io, struct pipes *p, struct plan_out *plan,
-			   int pidfd, struct session_result *r)
+static int pump_until_exit(const struct session_opts *o, struct session_io *io,
+			   struct pipes *p, struct plan_out *plan, int pidfd,
+			   struct session_result *r)
 {
 	for (;;) {
 		struct pollfd pfd[4] = {
@@ -199,6 +258,9 @@ static int pump_until_exit(struct session_io *io, struct pipes *p, struct plan_o
 		if (session_io_check(io, r, &wait_ms))
 			return -1;
 		if (send_plan(plan, p->result_in, r) < 0)
+			return -1;
+		if (o->save_state && !r->saved && o->save_now(o->arg) &&
+		    save_snapshot(o, pidfd, r) < 0)
 			return -1;
 		n = poll(pfd, nfds, wait_ms);
 		if (n < 0 && errno != EINTR) {
@@ -265,7 +327,7 @@ static void qemu_backend_run(const struct session_opts *o, struct session_result
 	}
 	cmdline = strv_join(&argv);
 	log_debug("qemu: %s", cmdline ? cmdline : "?");
-	err = agent_plan_text(o->plan, &plan.text, &plan.len);
+	err = o->plan ? agent_plan_text(o->plan, &plan.text, &plan.len) : 0;
 	if (err < 0) {
 		log_error("cannot write the test plan for the guest: %s", strerror(-err));
 		goto out;
@@ -283,9 +345,13 @@ static void qemu_backend_run(const struct session_opts *o, struct session_result
 		session_result_set(r, GUEST_IO_ERROR, "pidfd_open: %s", strerror(errno));
 		goto out;
 	}
-	if (o->qemu->plugin && start_persistence(o, qemu.pidfd, r) < 0)
+	if (o->restore_state) {
+		if (start_restored(o, qemu.pidfd, r) < 0)
+			goto out;
+	} else if (o->qemu->plugin && start_persistence(o, qemu.pidfd, r) < 0) {
 		goto out;
-	if (pump_until_exit(&io, &p, &plan, qemu.pidfd, r) < 0)
+	}
+	if (pump_until_exit(o, &io, &p, &plan, qemu.pidfd, r) < 0)
 		goto out;
 	reap(&qemu, false, r);
 	/* What the guest wrote before QEMU exited is still in the FIFOs. */

@@ -17,6 +17,8 @@
 #define VIRTIO_PMEM_PCI_ADDR	"0x2.0x2"
 #define HOST_SHARE_PCI_ADDR	"0x2.0x3"
 
+#define RAM_BACKEND_ID		"ram0"
+
 static void add_machine(const struct qemu_config *c, struct strv *out)
 {
 	unsigned int slots = c->nr_nvdimms + (c->virtio_pmem.path ? 1 : 0);
@@ -28,7 +30,8 @@ static void add_machine(const struct qemu_config *c, struct strv *out)
 	if (c->virtio_pmem.path)
 		nv_mb += (c->virtio_pmem.size + (1ULL << 20) - 1) >> 20;
 	strv_add(out, "-machine");
-	strv_addf(out, "pc,nvdimm=on,accel=%s", c->accel == ACCEL_KVM ? "kvm" : "tcg");
+	strv_addf(out, "pc,nvdimm=on,accel=%s%s", c->accel == ACCEL_KVM ? "kvm" : "tcg",
+		  c->ram_path ? ",memory-backend=" RAM_BACKEND_ID : "");
 	strv_add(out, "-cpu");
 	strv_add(out, c->accel == ACCEL_KVM ? "host" : "max");
 	strv_add(out, "-smp");
@@ -44,6 +47,17 @@ static void add_machine(const struct qemu_config *c, struct strv *out)
 		strv_add(out, "-bios");
 		strv_add(out, c->bios);
 	}
+}
+
+/* The RAM block of a file-backed RAM is named after the backend: a
+ * snapshot and the guests restored from it must agree on it. */
+static void add_ram(const struct qemu_config *c, struct strv *out)
+{
+	if (!c->ram_path)
+		return;
+	strv_add(out, "-object");
+	strv_addf(out, "memory-backend-file,id=" RAM_BACKEND_ID ",share=%s,mem-path=%s,size=%uM",
+		  c->ram_shared ? "on" : "off", c->ram_path, c->mem_mb);
 }
 
 static void add_nvdimms(const struct qemu_config *c, struct strv *out)
@@ -137,6 +151,16 @@ static void add_chardevs(const struct qemu_config *c, struct strv *out)
 	}
 }
 
+/* A restored guest's RAM is its snapshot's file; the rest of its state
+ * comes with the incoming migration (vm/vm_migrate.h). */
+static void add_incoming(const struct qemu_config *c, struct strv *out)
+{
+	if (!c->incoming)
+		return;
+	strv_add(out, "-incoming");
+	strv_add(out, "defer");
+}
+
 /* Paused until persist_start() told the plugin where the NVDIMMs are. */
 static void add_plugin(const struct qemu_config *c, struct strv *out)
 {
@@ -182,6 +206,8 @@ static bool valid(const struct qemu_config *c)
 	    (c->qmp_socket && strchr(c->qmp_socket, ',')) ||
 	    (c->nodax_disk && strchr(c->nodax_disk, ',')) ||
 	    (c->host_share && strchr(c->host_share, ',')) ||
+	    (c->ram_path && strchr(c->ram_path, ',')) ||
+	    (c->incoming && (!c->ram_path || c->ram_shared || !c->qmp_socket)) ||
 	    (c->virtio_pmem.path && (strchr(c->virtio_pmem.path, ',') ||
 				     !c->virtio_pmem.size)))
 		return false;
@@ -194,12 +220,14 @@ int qemu_cmd_build(const struct qemu_config *c, struct strv *out)
 		return -1;
 	strv_add(out, c->qemu);
 	add_machine(c, out);
+	add_ram(c, out);
 	add_nvdimms(c, out);
 	add_virtio_pmem(c, out);
 	add_nodax_disk(c, out);
 	add_host_share(c, out);
 	add_boot(c, out);
 	add_chardevs(c, out);
+	add_incoming(c, out);
 	add_plugin(c, out);
 	return out->err ? -1 : 0;
 }

@@ -38,6 +38,17 @@ struct qemu_config {
 	/* A host directory the guest mounts read-only over virtio-9p, tag
 	 * DAXTEST_HOST_SHARE_TAG (the peer suites' root); NULL: none. */
 	const char *host_share;
+	/*
+	 * The guest's RAM as a file (vm/snapshot.h), or NULL for QEMU's
+	 * anonymous RAM: shared (MAP_SHARED, what the guest writes lands
+	 * in the file) while a snapshot is taken, private (copy-on-write
+	 * over the file) when a guest is restored from it.
+	 */
+	const char *ram_path;
+	bool ram_shared;
+	/* Restored, not booted: -incoming defer; the state comes over QMP
+	 * (vm/vm_migrate.h). */
+	bool incoming;
 	const char *console_pipe;	/* -chardev pipe base path; NULL: stdio */
 	const char *result_pipe;	/* the agent's result port */
 	const char *qmp_socket;		/* unix socket path */

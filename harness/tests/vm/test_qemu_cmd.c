@@ -87,6 +87,59 @@ static void console_result_port_and_qmp(void **state)
 	strv_free(&v);
 }
 
+/* A snapshot's guest writes its RAM into the file; a restored one maps
+ * it copy-on-write and waits for the device state (-incoming defer). */
+static void snapshot_ram_and_incoming(void **state)
+{
+	struct qemu_config c = base();
+	struct strv v = { 0 };
+
+	c.ram_path = "/s/ram.img";
+	c.ram_shared = true;
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_string_equal(arg_after(&v, "-machine", 0),
+			    "pc,nvdimm=on,accel=tcg,memory-backend=ram0");
+	assert_string_equal(arg_after(&v, "-object", 0),
+			    "memory-backend-file,id=ram0,share=on,mem-path=/s/ram.img,size=1024M");
+	assert_string_equal(arg_after(&v, "-m", 0), "1024M,slots=2,maxmem=3072M");
+	assert_false(has(&v, "-incoming"));
+	strv_free(&v);
+
+	c.ram_shared = false;
+	c.incoming = true;
+	assert_int_equal(qemu_cmd_build(&c, &v), 0);
+	assert_string_equal(arg_after(&v, "-object", 0),
+			    "memory-backend-file,id=ram0,share=off,mem-path=/s/ram.img,size=1024M");
+	assert_string_equal(arg_after(&v, "-incoming", 0), "defer");
+	/* The NVDIMMs stay shared: x-ignore-shared leaves them out. */
+	assert_string_equal(arg_after(&v, "-object", 1),
+			    "memory-backend-file,id=nvmem0,share=on,mem-path=/w/nvdimm0.img,size=1073741824");
+	strv_free(&v);
+}
+
+/* A restore needs the RAM file, privately, and QMP to bring the state. */
+static void incoming_refused_without_its_ram(void **state)
+{
+	struct qemu_config c = base();
+	struct strv v = { 0 };
+
+	c.incoming = true;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c.ram_path = "/s/ram.img";
+	c.ram_shared = true;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c.ram_shared = false;
+	c.qmp_socket = NULL;
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+	c.qmp_socket = "/w/qmp.sock";
+	c.ram_path = "/s/r,am.img";
+	assert_int_equal(qemu_cmd_build(&c, &v), -1);
+	strv_free(&v);
+}
+
 /* The disk without DAX: raw, found by the agent through its serial. */
 static void nodax_disk(void **state)
 {
@@ -269,6 +322,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nvdimm_machine_and_backends),
 		cmocka_unit_test(console_result_port_and_qmp),
+		cmocka_unit_test(snapshot_ram_and_incoming),
+		cmocka_unit_test(incoming_refused_without_its_ram),
 		cmocka_unit_test(nodax_disk),
 		cmocka_unit_test(virtio_pmem),
 		cmocka_unit_test(host_share),

@@ -145,6 +145,8 @@ static int step_argv(const struct options *o, const char *ksrc, const char *resu
 		strv_addf(v, "--patches=%s", o->series[i]);
 	for (i = 0; i < o->nr_configs; i++)
 		strv_addf(v, "--config=%s", o->configs[i]);
+	if (o->no_snapshot)
+		strv_add(v, "--no-snapshot");
 	if (o->verbose)
 		strv_add(v, "-v");
 	return v->err ? -1 : 0;

@@ -22,7 +22,7 @@
 enum {
 	OPT_KSRC = 256, OPT_PATCHES, OPT_CONFIG, OPT_TESTS, OPT_RESULTS, OPT_ACCEL,
 	OPT_BUILD_JOBS, OPT_TIMEOUT, OPT_BOOT_TIMEOUT, OPT_CPUS, OPT_MEM, OPT_NVDIMMS, OPT_NVDIMM_SIZE,
-	OPT_REBUILD, OPT_KEEP_WORK, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
+	OPT_REBUILD, OPT_KEEP_WORK, OPT_NO_SNAPSHOT, OPT_CACHE, OPT_PROJECT, OPT_MATRIX, OPT_SEED,
 	OPT_ITERATIONS, OPT_COVERAGE, OPT_GOOD, OPT_BAD, OPT_RETRIES, OPT_KERNEL, OPT_BACKEND, OPT_CONNECT,
 	OPT_SERIES, OPT_CRASH_MODEL, OPT_SUITE, OPT_NDCTL_TESTS, OPT_FSTESTS_TESTS,
 };
@@ -58,6 +58,7 @@ static const struct option long_opts[] = {
 	{ "nvdimm-size", required_argument, NULL, OPT_NVDIMM_SIZE },
 	{ "rebuild", no_argument, NULL, OPT_REBUILD },
 	{ "keep-work", no_argument, NULL, OPT_KEEP_WORK },
+	{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
 	{ "coverage", no_argument, NULL, OPT_COVERAGE },
 	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "project", required_argument, NULL, OPT_PROJECT },
@@ -121,6 +122,8 @@ void options_usage(FILE *f)
 	      "  --build-jobs N      make -j for the kernel build (default cores + 1)\n"
 	      "  --rebuild           ignore the cached kernel and image\n"
 	      "  --keep-work         keep the run's work directory (backing files)\n"
+	      "  --no-snapshot       boot every guest; by default under TCG a guest is booted\n"
+	      "                      once, saved in the cache, and the others restored from it\n"
 	      "  --coverage          list: the mutants (tests/mutants) that must kill each test case\n"
 	      "  --cache DIR         cache directory (default $DAXTEST_CACHE, else\n"
 	      "                      $XDG_CACHE_HOME/daxtest, else ~/.cache/daxtest)\n"
@@ -332,6 +335,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 		return 0;
 	case OPT_REBUILD: o->rebuild = true; return 0;
 	case OPT_KEEP_WORK: o->keep_work = true; return 0;
+	case OPT_NO_SNAPSHOT: o->no_snapshot = true; return 0;
 	case OPT_COVERAGE: o->coverage = true; return 0;
 	case OPT_CACHE: free(o->cache_dir); o->cache_dir = strdup(arg); return 0;
 	case OPT_PROJECT: free(o->project_dir); o->project_dir = strdup(arg); return 0;
@@ -405,6 +409,11 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->nr_suites && o->backend == BACKEND_LIBVIRT) {
 		log_error("--suite needs --backend qemu: libvirt guests get no share of the host's tree");
+		return -1;
+	}
+	if (o->no_snapshot && o->command != CMD_RUN && o->command != CMD_BISECT &&
+	    o->command != CMD_BISECT_STEP && o->command != CMD_REPRO) {
+		log_error("--no-snapshot is an option of daxtest run, bisect and repro");
 		return -1;
 	}
 	if (o->nr_suites && o->command != CMD_RUN) {
@@ -497,6 +506,7 @@ void options_run_request(const struct options *o, struct run_request *req)
 		.jobs = o->jobs,
 		.timeout_s = o->timeout_s,
 		.keep_work = o->keep_work,
+		.no_snapshot = o->no_snapshot,
 	};
 }
 

@@ -75,6 +75,7 @@ struct options {
 	unsigned long long nvdimm_size;
 	bool rebuild;
 	bool keep_work;
+	bool no_snapshot;		/* --no-snapshot: boot every guest */
 	bool coverage;			/* list --coverage */
 	bool verbose;
 };

@@ -24,6 +24,8 @@ enum summary_key {
 	SK_TOTAL_SECONDS,
 	SK_QEMU_PEAK_RSS_MIB,
 	SK_GUESTS,
+	SK_GUESTS_RESTORED,
+	SK_GUESTS_BOOTED,
 	SK_INFRA_ERROR,
 	SK_TESTS,
 	SK_PASSED,
@@ -42,6 +44,8 @@ static const char *const summary_keys[NR_SUMMARY_KEYS] = {
 	[SK_TOTAL_SECONDS] = "total_seconds",
 	[SK_QEMU_PEAK_RSS_MIB] = "qemu_peak_rss_mib",
 	[SK_GUESTS] = "guests",
+	[SK_GUESTS_RESTORED] = "guests_restored",
+	[SK_GUESTS_BOOTED] = "guests_booted",
 	[SK_INFRA_ERROR] = "infra_error",
 	[SK_TESTS] = "tests",
 	[SK_PASSED] = "passed",
@@ -177,6 +181,8 @@ static void put_summary_value(FILE *f, const struct run_report *r,
 	case SK_TOTAL_SECONDS: fprintf(f, "%.3f", r->total_seconds); break;
 	case SK_QEMU_PEAK_RSS_MIB: fprintf(f, "%.3f", r->qemu_peak_rss_mib); break;
 	case SK_GUESTS: fprintf(f, "%u", r->guests); break;
+	case SK_GUESTS_RESTORED: fprintf(f, "%u", r->guests_restored); break;
+	case SK_GUESTS_BOOTED: fprintf(f, "%u", r->guests_booted); break;
 	case SK_INFRA_ERROR: put_field(f, r->infra_error); break;
 	case SK_TESTS: fprintf(f, "%zu", r->nr_tests); break;
 	case SK_PASSED: fprintf(f, "%u", t->passed); break;

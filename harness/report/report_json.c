@@ -4,6 +4,8 @@
  *
  *	{ "run_id", "kernel_release", "kernel_source", "accel",
  *	  "boot_seconds", "total_seconds", "infra_error",
+ *	  "guests_restored", "guests_booted" (guests restored from a
+ *	  snapshot and booted),
  *	  "totals": { "passed", "failed", "skipped", "xfailed" },
  *	  "findings": [ finding... ],		kernel problems outside tests
  *	  "tests": [ { "name", "status", "reason", "exit_code", "signal",
@@ -237,6 +239,8 @@ static struct json_object *run_new(const struct run_report *r)
 	    add_seconds(o, "total_seconds", r->total_seconds) ||
 	    add_seconds(o, "qemu_peak_rss_mib", r->qemu_peak_rss_mib) ||
 	    add_value(o, "guests", json_object_new_int((int)r->guests)) ||
+	    add_value(o, "guests_restored", json_object_new_int((int)r->guests_restored)) ||
+	    add_value(o, "guests_booted", json_object_new_int((int)r->guests_booted)) ||
 	    add_text(o, "infra_error", r->infra_error) ||
 	    add_value(o, "totals", totals_new(r)) ||
 	    add_value(o, "findings", findings_new(r->findings, r->nr_findings)) ||

@@ -331,7 +331,7 @@ fail:
 static int read_run(const struct reader *rd, struct json_object *root, struct run_report *r)
 {
 	struct json_object *tests, *item;
-	double guests = 0;
+	double guests = 0, restored = 0, booted = 0;
 	char at[64];
 	size_t n, i;
 	int ret;
@@ -348,11 +348,15 @@ static int read_run(const struct reader *rd, struct json_object *root, struct ru
 	    get_number(rd, root, "total_seconds", "top level", &r->total_seconds) ||
 	    get_number(rd, root, "qemu_peak_rss_mib", "top level", &r->qemu_peak_rss_mib) ||
 	    get_number(rd, root, "guests", "top level", &guests) ||
+	    get_number(rd, root, "guests_restored", "top level", &restored) ||
+	    get_number(rd, root, "guests_booted", "top level", &booted) ||
 	    get_string(rd, root, "infra_error", "top level", &r->infra_error) ||
 	    read_findings(rd, root, "top level", &r->findings, &r->nr_findings) ||
 	    get_array(rd, root, "tests", "top level", &tests, &n))
 		return -1;
 	r->guests = guests > 0 && guests < 1000 ? (unsigned int)guests : 0;
+	r->guests_restored = restored > 0 && restored < 1e6 ? (unsigned int)restored : 0;
+	r->guests_booted = booted > 0 && booted < 1e6 ? (unsigned int)booted : 0;
 	r->tests = alloc_items(rd, n, sizeof(*r->tests), &ret);
 	if (ret)
 		return -1;

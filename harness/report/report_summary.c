@@ -82,6 +82,9 @@ void report_summary(FILE *f, const struct run_report *r)
 		fprintf(f, ", kernel %s", r->kernel_release);
 	if (r->qemu_peak_rss_mib)
 		fprintf(f, ", QEMU peak RSS %.0f MiB", r->qemu_peak_rss_mib);
+	if (r->guests_restored)
+		fprintf(f, ", %u guests restored from a snapshot, %u booted",
+			r->guests_restored, r->guests_booted);
 	fputc('\n', f);
 
 	for (i = 0; i < r->nr_tests; i++) {

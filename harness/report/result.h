@@ -69,6 +69,8 @@ struct run_report {
 	 * 0 when no test began. */
 	double boot_seconds;
 	double qemu_peak_rss_mib; /* the largest QEMU of the run; 0: unknown */
+	/* Guests restored from a snapshot (vm/snapshot.h) and booted. */
+	unsigned int guests_restored, guests_booted;
 	unsigned int guests;	/* parallel guests (-j); each > 1 has console-<n>.log */
 	double total_seconds;
 	char *infra_error;	/* set when the run itself broke (exit 2) */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "parse/agent_stream.h"
 #include "lib/clock.h"
@@ -271,6 +273,10 @@ static void on_event(const struct agent_event *ev, void *arg)
 		l->hello = true;
 		log_debug("%sguest: agent up %ld ms after kernel start", l->tag, ev->value);
 		break;
+	case AGENT_PREPARED:
+		log_debug("%sguest: prepared, waiting for the plan %ld ms after hello",
+			  l->tag, ev->value);
+		break;
 	case AGENT_READY:
 		log_debug("%sguest: modules, plan and namespaces ready %ld ms after hello",
 			  l->tag, ev->value);
@@ -450,6 +456,45 @@ static void free_plan(struct lane *l, struct agent_plan_test *tests, char **path
 	free(tests);
 }
 
+/*
+ * Whether the session's guest is restored from the run's snapshot, not
+ * booted; if so, sets up q, the lane's backing files (the snapshot's,
+ * or the cut's for a verify phase) and the plan's "restored" record.
+ * Peer-suite guests (the host share, ndctl's memory map) always boot.
+ */
+static bool restore_session(struct lane *l, struct agent_plan *plan, struct qemu_config *q,
+			    struct agent_plan_restore *rs)
+{
+	struct run_state *s = l->run;
+	const struct test_def *d = test_def(l, l->first);
+	bool verify = d->powerfail && l->pc.verify[l->first];
+	struct timespec now;
+	char why[300];
+	int e;
+
+	if (!run_state_snapshot_on(s) || q->host_share || ndctl_session(plan, l))
+		return false;
+	e = snapshot_restore_files(&s->snapshot, &l->work, verify);
+	if (e < 0) {
+		snprintf(why, sizeof(why), "cannot copy its backing files into %s: %s",
+			 l->work.path, strerror(-e));
+		run_state_snapshot_off(s, why);
+		return false;
+	}
+	memset(rs, 0, sizeof(*rs));
+	clock_gettime(CLOCK_REALTIME, &now);
+	rs->sec = now.tv_sec;
+	rs->nsec = now.tv_nsec;
+	rs->files_changed = verify && !s->snapshot_stale;
+	if (getrandom(rs->seed, sizeof(rs->seed), 0) != (ssize_t)sizeof(rs->seed)) {
+		run_state_snapshot_off(s, "getrandom() failed: no seed for a restored guest");
+		return false;
+	}
+	snapshot_restore_config(&s->snapshot, q);
+	plan->restore = rs;
+	return true;
+}
+
 /* The first console finding's title, or NULL. */
 static const char *console_cause(const struct lane *l, size_t mark)
 {
@@ -541,6 +586,10 @@ static int after_session(struct lane *l, const struct session_result *s,
 		return -1;
 	case GUEST_IO_ERROR:
 		return session_lost(l, s);
+	case GUEST_NOT_RESTORED:
+		/* The same tests again, in a guest that boots. */
+		run_state_snapshot_off(l->run, s->error ? s->error : "QEMU could not restore it");
+		return 1;
 	case GUEST_POWER_CUT:
 		if (l->current < 0)
 			break;
@@ -593,7 +642,8 @@ static int after_session(struct lane *l, const struct session_result *s,
  * until it is gone. Returns what after_session() decided. */
 static int run_session(struct lane *l, const char *cmdline, bool fresh)
 {
-	struct agent_plan plan;
+	struct agent_plan plan = { 0 };
+	struct agent_plan_restore restore;
 	struct agent_plan_test *tests = NULL;
 	char **paths = NULL;
 	struct qemu_config q;
@@ -607,6 +657,7 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 		.on_console_line = on_console_line, .arg = l,
 		.interrupted = l->run->interrupted,
 	};
+	bool restored;
 	int next;
 
 	if (build_plan(l, &plan, &tests, &paths) < 0) {
@@ -635,11 +686,16 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	l->current = -1;
 	free(l->agent_error);
 	l->agent_error = NULL;
+	/* A restored guest's start includes copying its backing files. */
 	l->session_t0 = mono_s();
+	restored = restore_session(l, &plan, &q, &restore);
+	so.restore_state = restored ? l->run->snapshot.state : NULL;
 	if (fresh)
-		log_info("%sbooting a fresh guest for %zu of the remaining %zu tests", l->tag,
-			 plan.nr_tests, l->end - l->first);
+		log_info("%s%s a fresh guest for %zu of the remaining %zu tests", l->tag,
+			 restored ? "restoring" : "booting", plan.nr_tests, l->end - l->first);
 	guest_backend(l->run->req->backend)->run(&so, &s);
+	if (s.end != GUEST_NOT_STARTED && s.end != GUEST_NOT_RESTORED)
+		run_state_guest_started(l->run, restored);
 	console_watch_flush(&l->console);
 	run_state_qemu_rss(l->run, s.max_rss_kb);
 	next = after_session(l, &s, mark);
@@ -649,10 +705,11 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 }
 
 /* Runs the tests [first, end) in as many guests as they take. At most
- * two guests per test: a power-fail test's two phases. */
+ * two guests per test (a power-fail test's two phases), and one more
+ * when the snapshot could not be restored. */
 static int run_shard(struct lane *l, const struct shard *sh, const char *cmdline)
 {
-	size_t limit = 2 * (sh->end - sh->first) + 1, sessions = 0;
+	size_t limit = 2 * (sh->end - sh->first) + 2, sessions = 0;
 	int next = 1;
 
 	l->first = sh->first;

@@ -46,6 +46,7 @@ struct run_request {
 	unsigned int jobs;		/* parallel guests; 0: one per core */
 	unsigned int timeout_s;		/* 0: each area's settings */
 	bool keep_work;
+	bool no_snapshot;		/* --no-snapshot: boot every guest */
 };
 
 #endif /* DAXTEST_RUN_REQUEST_H */

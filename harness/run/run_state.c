@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/fsutil.h"
+#include "lib/log.h"
 #include "report/report.h"
 #include "run/run_state.h"
 
@@ -71,6 +72,38 @@ void run_state_boot_time(struct run_state *s, double seconds)
 	if (!s->report.boot_seconds)
 		s->report.boot_seconds = seconds;
 	pthread_mutex_unlock(&s->lock);
+}
+
+void run_state_guest_started(struct run_state *s, bool restored)
+{
+	pthread_mutex_lock(&s->lock);
+	if (restored)
+		s->report.guests_restored++;
+	else
+		s->report.guests_booted++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool run_state_snapshot_on(struct run_state *s)
+{
+	bool on;
+
+	pthread_mutex_lock(&s->lock);
+	on = s->snapshot_on;
+	pthread_mutex_unlock(&s->lock);
+	return on;
+}
+
+void run_state_snapshot_off(struct run_state *s, const char *why)
+{
+	bool was;
+
+	pthread_mutex_lock(&s->lock);
+	was = s->snapshot_on;
+	s->snapshot_on = false;
+	pthread_mutex_unlock(&s->lock);
+	if (was)
+		log_info("snapshot %s: %s; the guests boot from now on", s->snapshot.key, why);
 }
 
 void run_state_qemu_rss(struct run_state *s, long max_rss_kb)

@@ -22,6 +22,7 @@
 #include "report/result.h"
 #include "report/results_dir.h"
 #include "plan/shard.h"
+#include "vm/snapshot.h"
 
 struct run_state {
 	const struct run_request *req;
@@ -34,6 +35,13 @@ struct run_state {
 	struct crash_model crash_model;	/* resolved: none, strict or sampled */
 	char *plugin;			/* the persistence plugin, when a model is on */
 	struct sysmap sysmap;		/* the kernel's, to explain lost lines */
+	/* Guests are restored from it while snapshot_on (run/snapshot_use.h). */
+	struct snapshot snapshot;
+	bool snapshot_on;
+	/* Self-test only (DAXTEST_SELFTEST_STALE_RESTORE): a restored verify
+	 * phase is told its files are the snapshot's, so the guest keeps
+	 * the snapshot's view of the NVDIMMs (tests/restore must fail). */
+	bool snapshot_stale;
 	volatile sig_atomic_t *interrupted;
 	pthread_mutex_t lock;
 	struct shard *shards;
@@ -59,6 +67,13 @@ void run_state_fail(struct run_state *s, const char *msg);
 void run_state_boot_time(struct run_state *s, double seconds);
 /* A guest's QEMU peak RSS: the report keeps the largest. */
 void run_state_qemu_rss(struct run_state *s, long max_rss_kb);
+/* A guest started: restored from the snapshot or booted. */
+void run_state_guest_started(struct run_state *s, bool restored);
+/* Whether guests are restored from s->snapshot now. */
+bool run_state_snapshot_on(struct run_state *s);
+/* The snapshot cannot be restored: the guests boot from now on. Says
+ * why once (the first caller), in one line. */
+void run_state_snapshot_off(struct run_state *s, const char *why);
 /* Prints whatever is left, the tests that never ran as not run. */
 void run_state_print_rest(struct run_state *s);
 

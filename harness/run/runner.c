@@ -19,6 +19,7 @@
 #include "report/report.h"
 #include "run/run_state.h"
 #include "run/runner.h"
+#include "run/snapshot_use.h"
 
 #define MAX_LANES 64
 
@@ -282,7 +283,7 @@ int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted
 	}
 	s.guest.accel = guest_choose_accel(req->guest.accel, lanes[0].work.path, req->cache_dir);
 	s.report.accel = strdup(accel_name(s.guest.accel));
-	if (choose_crash_model(&s) < 0)
+	if (choose_crash_model(&s) < 0 || snapshot_use_choose(&s) < 0)
 		goto out;
 	s.report.guests = nr_lanes;
 	if (want > 1)
@@ -309,6 +310,7 @@ out:
 	free(meminfo);
 	free(s.plugin);
 	sysmap_free(&s.sysmap);
+	snapshot_free(&s.snapshot);
 	pthread_mutex_destroy(&s.lock);
 	return ret;
 }

@@ -175,6 +175,8 @@ static void formats(void **state)
 		"total_seconds=111.250\n"
 		"qemu_peak_rss_mib=1014.500\n"
 		"guests=2\n"
+		"guests_restored=0\n"
+		"guests_booted=0\n"
 		"infra_error=\n"
 		"tests=4\n"
 		"passed=4\n"

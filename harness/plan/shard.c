@@ -45,18 +45,49 @@ static int add_run(struct shard **v, size_t *nr, size_t first, size_t end,
 	return 0;
 }
 
-static int by_size_desc(const void *a, const void *b)
-{
-	const struct shard *x = a, *y = b;
-	size_t nx = x->end - x->first, ny = y->end - y->first;
+/* A shard and what it is expected to take, for sorting. */
+struct weighed {
+	struct shard sh;
+	double weight;
+};
 
-	if (nx != ny)
-		return nx < ny ? 1 : -1;
-	return x->first < y->first ? -1 : x->first > y->first;
+static int by_weight_desc(const void *a, const void *b)
+{
+	const struct weighed *x = a, *y = b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? 1 : -1;
+	return x->sh.first < y->sh.first ? -1 : x->sh.first > y->sh.first;
+}
+
+/* Longest first: by expected seconds when known, else by test count. */
+static int sort_shards(struct shard *v, size_t nr, const double *seconds)
+{
+	struct weighed *w = calloc(nr, sizeof(*w));
+	size_t i, j;
+
+	if (!w)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		w[i].sh = v[i];
+		for (j = v[i].first; j < v[i].end; j++)
+			w[i].weight += seconds ? seconds[j] : 1.0;
+	}
+	qsort(w, nr, sizeof(*w), by_weight_desc);
+	for (i = 0; i < nr; i++)
+		v[i] = w[i].sh;
+	free(w);
+	return 0;
 }
 
 int shard_plan(const struct test_def *tests, size_t nr, unsigned int lanes,
 	       struct shard **out, size_t *nr_out)
+{
+	return shard_plan_timed(tests, nr, lanes, NULL, out, nr_out);
+}
+
+int shard_plan_timed(const struct test_def *tests, size_t nr, unsigned int lanes,
+		     const double *seconds, struct shard **out, size_t *nr_out)
 {
 	size_t i = 0, j;
 
@@ -77,8 +108,8 @@ int shard_plan(const struct test_def *tests, size_t nr, unsigned int lanes,
 			goto fail;
 		i = j;
 	}
-	if (*nr_out)
-		qsort(*out, *nr_out, sizeof(**out), by_size_desc);
+	if (*nr_out && sort_shards(*out, *nr_out, seconds) < 0)
+		goto fail;
 	return 0;
 fail:
 	free(*out);

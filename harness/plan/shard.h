@@ -27,5 +27,9 @@ struct shard {
  */
 int shard_plan(const struct test_def *tests, size_t nr, unsigned int lanes,
 	       struct shard **out, size_t *nr_out);
+/* The same, "largest" meaning the most expected seconds: seconds[i] for
+ * tests[i] (plan/durations.h); NULL: the most tests. */
+int shard_plan_timed(const struct test_def *tests, size_t nr, unsigned int lanes,
+		     const double *seconds, struct shard **out, size_t *nr_out);
 
 #endif /* DAXTEST_SHARD_H */

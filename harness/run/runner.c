@@ -18,6 +18,7 @@
 #include "vm/preflight.h"
 #include "report/report.h"
 #include "run/run_state.h"
+#include "plan/durations.h"
 #include "run/runner.h"
 #include "run/snapshot_use.h"
 
@@ -225,6 +226,11 @@ static int add_fixes(struct run_state *s)
 	return 0;
 }
 
+static char *durations_path(const char *cache_dir)
+{
+	return path_join(cache_dir, "durations.tsv");
+}
+
 /* The largest guest the run boots: an ndctl test's has more RAM. */
 static struct guest_shape largest_guest(const struct run_state *s)
 {
@@ -247,7 +253,8 @@ int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted
 	struct guest_shape shape;
 	unsigned int nr_lanes = 0, want, i;
 	double t0 = mono_s();
-	char run_id[64], *meminfo = NULL;
+	char run_id[64], *meminfo = NULL, *durations = NULL;
+	double *expect = NULL;
 	int ret = 2;
 
 	pthread_mutex_init(&s.lock, NULL);
@@ -261,8 +268,13 @@ int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted
 		goto out;
 	choose_seed(&s);
 	want = count_lanes(&s);
-	if (shard_plan(s.prep.catalog.tests, s.prep.catalog.nr, want, &s.shards,
-		       &s.nr_shards) < 0)
+	durations = durations_path(req->cache_dir);
+	expect = calloc(s.prep.catalog.nr + 1, sizeof(*expect));
+	if (!durations || !expect)
+		goto out;
+	durations_load(durations, s.prep.catalog.tests, s.prep.catalog.nr, expect);
+	if (shard_plan_timed(s.prep.catalog.tests, s.prep.catalog.nr, want, expect, &s.shards,
+			     &s.nr_shards) < 0)
 		goto out;
 	if (want > s.nr_shards)
 		want = s.nr_shards ? (unsigned int)s.nr_shards : 1;
@@ -296,6 +308,8 @@ int runner_run(const struct run_request *req, volatile sig_atomic_t *interrupted
 	run_lanes(&s, lanes, nr_lanes);
 	s.report.total_seconds = mono_s() - t0;
 	finish(&s, lanes, nr_lanes);
+	if (durations_save(durations, &s.report) < 0)
+		log_debug("cannot record the tests' durations in %s", durations);
 	ret = exit_status(&s);
 out:
 	for (i = 0; i < nr_lanes; i++)
@@ -308,6 +322,8 @@ out:
 	free(s.shards);
 	free(s.finished);
 	free(meminfo);
+	free(durations);
+	free(expect);
 	free(s.plugin);
 	sysmap_free(&s.sysmap);
 	snapshot_free(&s.snapshot);

@@ -102,6 +102,29 @@ static void runs_are_cut_evenly(void **state)
 	free(sh);
 }
 
+/* With last durations, a long test alone starts before the pieces of a
+ * run of short ones, which have more tests. */
+static void longest_expected_first(void **state)
+{
+	struct test_def t[11];
+	double seconds[11];
+	struct shard *sh;
+	size_t nr, i;
+
+	for (i = 0; i < 11; i++) {
+		t[i] = (struct test_def){ .name = "a/p", .own_guest = i == 10 };
+		seconds[i] = i == 10 ? 136 : 2;
+	}
+	assert_int_equal(shard_plan_timed(t, 11, 2, seconds, &sh, &nr), 0);
+	assert_cover(sh, nr, 11);
+	assert_int_equal(sh[0].first, 10);
+	free(sh);
+	/* by count, the one-test shard comes last */
+	assert_int_equal(shard_plan(t, 11, 2, &sh, &nr), 0);
+	assert_int_equal(sh[nr - 1].first, 10);
+	free(sh);
+}
+
 static void more_lanes_than_tests(void **state)
 {
 	const struct test_def t[] = { PLAIN, PLAIN, PLAIN };
@@ -123,6 +146,7 @@ int main(void)
 		cmocka_unit_test(own_guest_tests_are_alone),
 		cmocka_unit_test(suites_apart_from_own_tests),
 		cmocka_unit_test(runs_are_cut_evenly),
+		cmocka_unit_test(longest_expected_first),
 		cmocka_unit_test(more_lanes_than_tests),
 	};
 

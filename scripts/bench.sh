@@ -48,13 +48,51 @@ rm -f "$image"
 figure image_build "$(seconds "$daxtest" image build)" s "" "image build from scratch"
 figure image_size "$(echo "$(stat -c %s "$image") / 1048576" | bc -l)" MiB "" "image size (lz4 cpio)"
 
-# Warm make check: the quick matrix, one guest per core.
-figure check_warm "$(seconds "$daxtest" run --results "$results")" s "< 120" "make check, warm caches (quick matrix, -j $cores)"
-figure boot_jn "$(run_figure boot_seconds)" s "" "  boot, $cores guests starting at once"
+# Peak memory of the QEMU processes while "$@" runs: the largest
+# Pss and Private (Private_Clean + Private_Dirty) of any one, in MiB,
+# from /proc/<pid>/smaps_rollup sampled every 0.2 s. Prints "PSS PRIVATE".
+qemu_memory()
+{
+	local out pid pss=0 priv=0 p q
+	out=$(mktemp)
+	"$@" > /dev/null 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		for q in $(pgrep -f "^qemu-system-x86_64 .*memory-backend" || true); do
+			read -r p pv < <(awk '/^Pss:/ { s = $2 } /^Private_(Clean|Dirty):/ { v += $2 }
+				END { print s + 0, v + 0 }' "/proc/$q/smaps_rollup" 2>/dev/null)
+			[ -n "${p:-}" ] && [ "$p" -gt "$pss" ] && pss=$p
+			[ -n "${pv:-}" ] && [ "$pv" -gt "$priv" ] && priv=$pv
+		done
+		sleep 0.2
+	done
+	wait "$pid"
+	echo "$((pss / 1024)) $((priv / 1024))"
+	rm -f "$out"
+}
+
+# Warm make check: the quick matrix, one guest per core; its guests
+# are restored from the snapshot (made by the first run if missing).
+"$daxtest" run --tests per-file-dax/dax_statx --results "$results" > /dev/null 2>&1
+figure check_warm "$(seconds "$daxtest" run --results "$results")" s "< 60" "make check, warm caches (quick matrix, -j $cores)"
+figure boot_jn "$(run_figure boot_seconds)" s "" "  first guest's start to its first test, $cores restored at once"
+figure restored "$(run_figure guests_restored)" guests "" "  guests restored from the snapshot"
+figure booted "$(run_figure guests_booted)" guests "" "  guests booted"
 figure qemu_rss "$(run_figure qemu_peak_rss_mib)" MiB "" "  QEMU peak RSS per guest (largest)"
-# Boot of one guest alone (1 vCPU, as each guest of -j 2 on 2 cores).
-"$daxtest" run --tests per-file-dax/dax_statx -j 1 --cpus 1 --results "$results" > /dev/null 2>&1
+figure check_warm_boot "$(seconds "$daxtest" run --no-snapshot --results "$results")" s "" "make check, warm caches, --no-snapshot (every guest boots)"
+figure boot_jn_boot "$(run_figure boot_seconds)" s "" "  first guest's start to its first test, $cores booting at once"
+# One guest alone (1 vCPU, as each guest of -j 2 on 2 cores): a restore
+# against a boot, and what each costs in memory.
+one=(--tests per-file-dax/dax_statx -j 1 --cpus 1 --results "$results")
+"$daxtest" run "${one[@]}" > /dev/null 2>&1
+read -r pss priv < <(qemu_memory "$daxtest" run "${one[@]}")
+figure restore "$(run_figure boot_seconds)" s "<= 0.5" "restore: QEMU start to the first test, one guest"
+figure restore_pss "$pss" MiB "" "  QEMU Pss, restored guest (peak)"
+figure restore_private "$priv" MiB "" "  QEMU private memory, restored guest (peak)"
+read -r pss priv < <(qemu_memory "$daxtest" run --no-snapshot "${one[@]}")
 figure boot "$(run_figure boot_seconds)" s "< 2.0" "boot: QEMU start to the first test, one guest"
+figure boot_pss "$pss" MiB "" "  QEMU Pss, booted guest (peak)"
+figure boot_private "$priv" MiB "" "  QEMU private memory, booted guest (peak)"
 
 # The persistence model (--crash-model): the power-fail cases of one
 # program with the plugin and without, one guest, the same seed, under
@@ -74,6 +112,7 @@ j1=$(tail -1 "$figures" | cut -f2)
 figure full_jn "$(seconds "$daxtest" run --matrix full --seed 1 -j "$cores" --results "$results")" s "" "full matrix, -j $cores"
 jn=$(tail -1 "$figures" | cut -f2)
 figure speedup "$(echo "$j1 / $jn" | bc -l)" x ">= 1.6" "  speed-up of -j $cores"
+figure full_jn_boot "$(seconds "$daxtest" run --matrix full --seed 1 -j "$cores" --no-snapshot --results "$results")" s "" "full matrix, -j $cores, --no-snapshot"
 
 # Incremental rebuild after a one-line change of fs/dax.c, in the kernel
 # history the bisect self-test keeps (make test creates it).

@@ -28,6 +28,9 @@
 #        one broken commit
 #      - test-suites.sh: the peer suites (--suite) from the pinned ndctl and
 #        fstests sources: a pass, a skip and a made-to-fail test of each
+#      - test-snapshot.sh: guests restored from a snapshot give the results
+#        booted ones give (quick and full matrix), see no stale state, and
+#        a snapshot QEMU refuses means boots
 #      - test-security.sh, test-nonroot.sh: a run exposes nothing (private
 #        work directory and backing files, no network), and a user without
 #        root runs the suite (as root: the system user daxtest-ci, created

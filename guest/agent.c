@@ -219,9 +219,9 @@ static void agent_prepare(struct agent *a)
 		fatal(a, "%s", err);
 	if (namespaces_prepare(&a->port, a->base_env.v, &a->pmem, err, sizeof(err)) < 0)
 		fatal(a, "%s", err);
+	if (virtio_pmem_load(a->base_env.v, &a->vpci, err, sizeof(err)) < 0)
+		fatal(a, "%s", err);
 	if (!a->shell) {
-		if (virtio_pmem_save_pci(&a->vpci, err, sizeof(err)) < 0)
-			fatal(a, "%s", err);
 		send_or_die(a, port_send(&a->port, "prepared %ld", mono_ms() - a->hello_ms));
 		read_plan(a);
 		if (a->plan.restored.set)
@@ -229,8 +229,8 @@ static void agent_prepare(struct agent *a)
 	}
 	/* After the snapshot's point: a restored virtio-pmem's PCI config
 	 * must be written back first (virtio_pmem.h). */
-	if (virtio_pmem_prepare(a->base_env.v, a->virtio_pmem, sizeof(a->virtio_pmem),
-				err, sizeof(err)) < 0)
+	if (virtio_pmem_prepare(&a->vpci, a->virtio_pmem, sizeof(a->virtio_pmem), err,
+				sizeof(err)) < 0)
 		fatal(a, "%s", err);
 	build_test_env(a);
 	if (!a->shell)

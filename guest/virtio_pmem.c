@@ -16,6 +16,8 @@
 /* virtio's vendor id and 0x1040 + virtio device id 27, as modalias says */
 #define VIRTIO_PMEM_MODALIAS	"pci:v00001AF4d0000105B"
 #define BLOCKDEV_WAIT_MS	5000
+#define VIRTIO_AUTOPROBE	"/sys/bus/virtio/drivers_autoprobe"
+#define VIRTIO_PMEM_BIND	"/sys/bus/virtio/drivers/virtio_pmem/bind"
 
 /* The pmem block device on virtio-pmem's bus: its namespace's region's
  * bus names the provider. */
@@ -40,7 +42,7 @@ static int config_path(const struct virtio_pmem_pci *s, char *path, size_t size)
 	return snprintf(path, size, "/sys/bus/pci/devices/%s/config", s->dev) < (int)size ? 0 : -1;
 }
 
-int virtio_pmem_save_pci(struct virtio_pmem_pci *s, char *err, size_t errlen)
+static int virtio_pmem_save_pci(struct virtio_pmem_pci *s, char *err, size_t errlen)
 {
 	char path[128];
 	ssize_t n;
@@ -83,21 +85,43 @@ int virtio_pmem_restore_pci(const struct virtio_pmem_pci *s, char *err, size_t e
 	return ok ? 0 : -1;
 }
 
-int virtio_pmem_prepare(char *const envp[], char *dev, size_t len, char *err, size_t errlen)
+int virtio_pmem_load(char *const envp[], struct virtio_pmem_pci *s, char *err,
+		     size_t errlen)
 {
-	char pci[64];
+	if (virtio_pmem_save_pci(s, err, errlen) < 0)
+		return -1;
+	if (!s->dev[0])
+		return 0;
+	if (write_text_file(VIRTIO_AUTOPROBE, "0") < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", VIRTIO_AUTOPROBE, strerror(errno));
+		return -1;
+	}
+	return modules_probe("virtio_pmem", envp, err, errlen);
+}
+
+int virtio_pmem_prepare(const struct virtio_pmem_pci *s, char *dev, size_t len, char *err,
+			size_t errlen)
+{
+	char pci_dir[128], vdev[64];
 	long start;
 
-	if (!sysfs_find_entry("/sys/bus/pci/devices", "", "modalias", VIRTIO_PMEM_MODALIAS,
-			      pci, sizeof(pci)))
+	if (!s->dev[0])
 		return 0;
-	if (modules_probe("virtio_pmem", envp, err, errlen) < 0)
+	snprintf(pci_dir, sizeof(pci_dir), "/sys/bus/pci/devices/%s", s->dev);
+	if (!sysfs_find_entry(pci_dir, "virtio", "modalias", "virtio:", vdev, sizeof(vdev))) {
+		snprintf(err, errlen, "no virtio device under %s", pci_dir);
 		return -1;
+	}
+	if (write_text_file(VIRTIO_PMEM_BIND, vdev) < 0 ||
+	    write_text_file(VIRTIO_AUTOPROBE, "1") < 0) {
+		snprintf(err, errlen, "cannot bind %s to virtio_pmem: %s", vdev, strerror(errno));
+		return -1;
+	}
 	start = mono_ms();
 	while (!find_blockdev(dev, len)) {
 		if (mono_ms() - start > BLOCKDEV_WAIT_MS) {
-			snprintf(err, errlen, "virtio_pmem loaded, but no pmem block device on a \"%s\" bus after %d ms",
-				 VIRTIO_PMEM_PROVIDER, BLOCKDEV_WAIT_MS);
+			snprintf(err, errlen, "virtio_pmem bound to %s, but no pmem block device on a \"%s\" bus after %d ms",
+				 vdev, VIRTIO_PMEM_PROVIDER, BLOCKDEV_WAIT_MS);
 			return -1;
 		}
 		sleep_ms(20);

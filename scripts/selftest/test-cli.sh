@@ -70,6 +70,8 @@ expect_error "a suite outside daxtest run" "--suite is an option of daxtest run"
 	"$daxtest" list --suite ndctl=/tmp
 expect_error "a suite through libvirt" "--suite needs --backend qemu" \
 	"$daxtest" run --suite ndctl=/tmp --backend libvirt
+expect_error "--no-snapshot where no guest runs" "--no-snapshot is an option of daxtest run, bisect and repro" \
+	"$daxtest" list --no-snapshot
 
 # The coverage listing of the project's own mutants: every claim names a
 # test case, and the listing ends with its totals.

@@ -19,6 +19,7 @@
 #include "lib/strv.h"
 #include "vm/backend.h"
 #include "vm/persist_start.h"
+#include "vm/qmp.h"
 #include "vm/qemu_backend.h"
 #include "vm/session_io.h"
 #include "vm/vm_migrate.h"
@@ -139,6 +140,26 @@ static bool exited_soon(int pidfd)
 	return poll(&pfd, 1, 200) > 0;
 }
 
+/* QEMU could not be started as asked (err says why): r says so, with
+ * the last line of QEMU's log when QEMU exited (a plugin that did not
+ * load, a state it could not load). Returns -1. */
+static int start_failed(const struct session_opts *o, int pidfd, struct session_result *r,
+			enum guest_end end, const char *what, const char *err)
+{
+	char *qemu_said = NULL;
+
+	if (*o->interrupted) {
+		session_result_set(r, GUEST_INTERRUPTED, NULL);
+		return -1;
+	}
+	if (exited_soon(pidfd))
+		qemu_said = last_line_of(o->qemu_log);
+	session_result_set(r, end, "%s%s%s%s", what, err, qemu_said ? "; QEMU: " : "",
+			   qemu_said ? qemu_said : "");
+	free(qemu_said);
+	return -1;
+}
+
 /*
  * Under the persistence plugin QEMU starts paused (-S) until the
  * plugin's regions file says where the NVDIMMs are (vm/persist_start.h).
@@ -147,22 +168,12 @@ static bool exited_soon(int pidfd)
 static int start_persistence(const struct session_opts *o, int pidfd,
 			     struct session_result *r)
 {
-	char err[512], *qemu_said = NULL;
+	char err[512];
 
 	if (persist_start(o->qemu, pidfd, mono_ms() + PERSIST_START_TIMEOUT_MS, err,
 			  sizeof(err)) == 0)
 		return 0;
-	if (*o->interrupted) {
-		session_result_set(r, GUEST_INTERRUPTED, NULL);
-		return -1;
-	}
-	/* A QEMU that exited says why in its log (a plugin that did not load). */
-	if (exited_soon(pidfd))
-		qemu_said = last_line_of(o->qemu_log);
-	session_result_set(r, GUEST_IO_ERROR, "persistence plugin: %s%s%s", err,
-			   qemu_said ? "; QEMU: " : "", qemu_said ? qemu_said : "");
-	free(qemu_said);
-	return -1;
+	return start_failed(o, pidfd, r, GUEST_IO_ERROR, "persistence plugin: ", err);
 }
 
 /*
@@ -174,28 +185,18 @@ static int start_persistence(const struct session_opts *o, int pidfd,
 static int start_restored(const struct session_opts *o, int pidfd, struct session_result *r)
 {
 	long deadline = mono_ms() + PERSIST_START_TIMEOUT_MS;
-	char err[512], *qemu_said = NULL;
+	char err[512];
 	struct qmp *qmp;
 
 	qmp = vm_restore_begin(o->qemu->qmp_socket, o->restore_state, pidfd, deadline, err,
 			       sizeof(err));
-	if (!qmp) {
-		if (*o->interrupted) {
-			session_result_set(r, GUEST_INTERRUPTED, NULL);
-			return -1;
-		}
-		if (exited_soon(pidfd))
-			qemu_said = last_line_of(o->qemu_log);
-		session_result_set(r, GUEST_NOT_RESTORED, "%s%s%s", err,
-				   qemu_said ? "; QEMU: " : "", qemu_said ? qemu_said : "");
-		free(qemu_said);
-		return -1;
-	}
+	if (!qmp)
+		return start_failed(o, pidfd, r, GUEST_NOT_RESTORED, "", err);
+	/* Not resumed without its regions: the caller stops QEMU. */
 	if (o->qemu->plugin &&
 	    persist_regions_send(qmp, o->qemu, deadline, err, sizeof(err)) < 0) {
-		vm_restore_finish(qmp, deadline, NULL, 0);
-		session_result_set(r, GUEST_IO_ERROR, "persistence plugin: %s", err);
-		return -1;
+		qmp_close(qmp);
+		return start_failed(o, pidfd, r, GUEST_IO_ERROR, "persistence plugin: ", err);
 	}
 	if (vm_restore_finish(qmp, deadline, err, sizeof(err)) < 0) {
 		session_result_set(r, GUEST_NOT_RESTORED, "%s", err);

@@ -292,9 +292,7 @@ struct snap_entry {
 	char *path;
 };
 
-/* Keeps the SNAPSHOT_KEEP newest snapshots (keep among them), and the
- * temporary directories of runs that may still be making one. */
-static void prune(const char *root, const char *keep)
+void snapshot_prune(const char *root, const char *keep)
 {
 	struct snap_entry *v = NULL, *p;
 	size_t nr = 0, i, kept = 0;
@@ -371,7 +369,7 @@ int snapshot_make(struct snapshot *s, const struct snapshot_guest *g, char *err,
 		ret = 1;
 		goto out;
 	}
-	prune(root, s->dir);
+	snapshot_prune(root, s->dir);
 out:
 	workdir_remove(&w, false);
 	if (dir)

@@ -80,6 +80,11 @@ int snapshot_restore_files(const struct snapshot *s, const struct workdir *w,
 			   bool keep_nvdimms);
 /* q, as guest_qemu_config() made it, restores s instead of booting. */
 void snapshot_restore_config(const struct snapshot *s, struct qemu_config *q);
+/* In root (<cache>/snapshots), keeps keep and the SNAPSHOT_KEEP - 1
+ * newest others (by mtime: a run touches the one it uses), and the
+ * temporary directories of runs that may still be making one (younger
+ * than an hour); removes the rest. */
+void snapshot_prune(const char *root, const char *keep);
 void snapshot_free(struct snapshot *s);
 
 #endif /* DAXTEST_SNAPSHOT_H */

@@ -39,6 +39,12 @@
  * the pfn device's reservation when the namespace changes between raw and
  * fsdax (pmem.c:530-537).
  *
+ * Every case that looks at badblocks injects with --no-notify and then
+ * scrubs itself, so its own scrub is what finds the error; notify_scrubs
+ * checks the other path: without --no-notify nfit_test's UC memory error
+ * notification starts a scrub (nfit.c:848, core.c:3480-3491), which
+ * ndctl inject-error waits for before it returns.
+ *
  * The fixture loads nfit_test and makes sure the wrapped libnvdimm and nfit
  * modules (out-of-tree: taint "O") are the ones in use, then resets
  * nfit_test.0 the way ndctl's test/common reset() does (disable-region,
@@ -237,7 +243,13 @@ static int status_lists(struct __test_metadata *_metadata, FIXTURE_DATA(nfit) *s
 	return hwp_json_has_bb(out, block, ERR_COUNT);
 }
 
-/* ndctl start-scrub nfit_test.0, then wait-scrub: 0 or the failing exit status. */
+/*
+ * ndctl wait-scrub, start-scrub and wait-scrub nfit_test.0: 0 or the
+ * failing exit status. The first wait lets a scrub already requested
+ * finish, such as the one loading nfit_test starts (ars_register(),
+ * core.c:2755-2800): while every range has one pending, start-scrub fails
+ * with EBUSY (acpi_nfit_ars_rescan(), core.c:3221-3257).
+ */
 static int scrub(struct __test_metadata *_metadata)
 {
 	char *start[] = { "ndctl", "start-scrub", BUS, NULL };
@@ -245,6 +257,9 @@ static int scrub(struct __test_metadata *_metadata)
 	char out[HWP_OUT_MAX];
 	int ret;
 
+	ret = HWP_RUN(wait, out);
+	if (ret)
+		return ret;
 	ret = HWP_RUN(start, out);
 	if (ret)
 		return ret;
@@ -456,7 +471,7 @@ TEST_F(nfit, scrub_badblocks_eio)
 	int fd, ret, err;
 	ssize_t n;
 
-	ASSERT_EQ(0, inject(_metadata, self, block, NULL));
+	ASSERT_EQ(0, inject(_metadata, self, block, "--no-notify"));
 	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
 	ret = badblocks_shows(_metadata, self, block);
 	EXPECT_EQ(1, ret)
@@ -491,7 +506,7 @@ TEST_F(nfit, write_clears)
 	int fd, ret, err;
 	ssize_t n;
 
-	ASSERT_EQ(0, inject(_metadata, self, block, NULL));
+	ASSERT_EQ(0, inject(_metadata, self, block, "--no-notify"));
 	ASSERT_EQ(0, scrub(_metadata));
 	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
 		TH_LOG("precondition: the scrub put sectors %llu-%llu in badblocks (scrub_badblocks_eio)",
@@ -535,7 +550,7 @@ TEST_F(nfit, clear_errors)
 	int fd, ret, err;
 	ssize_t n;
 
-	ASSERT_EQ(0, inject(_metadata, self, block, NULL));
+	ASSERT_EQ(0, inject(_metadata, self, block, "--no-notify"));
 	ASSERT_EQ(0, scrub(_metadata));
 	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
 		TH_LOG("precondition: the scrub put sectors %llu-%llu in badblocks (scrub_badblocks_eio)",
@@ -580,8 +595,8 @@ TEST_F(nfit, clear_survives_reenable)
 
 	ASSERT_EQ(0, ns_size(_metadata, self->ns, &size, uuid, sizeof(uuid)))
 		TH_LOG("ndctl list -n %s: no size or uuid of the namespace", self->ns);
-	ASSERT_EQ(0, inject(_metadata, self, block, NULL))
-		TH_LOG("ndctl inject-error on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
+	ASSERT_EQ(0, inject(_metadata, self, block, "--no-notify"))
+		TH_LOG("ndctl inject-error --no-notify on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
 		       self->ns, variant->mode);
 	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
 	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
@@ -697,6 +712,55 @@ TEST_F(nfit, no_notify_until_scrub)
 }
 
 /*
+ * D27: an error injected without --no-notify is in the namespace's
+ * badblocks when ndctl inject-error returns, with no scrub started by the
+ * test: the injection's notification scrubs the bus.
+ *
+ * With ND_ARS_ERR_INJ_OPT_NOTIFY nfit_test queues the UC memory error
+ * notification (uc_error_notify(), nfit.c:821-826,848), whose handler
+ * starts a scrub (acpi_nfit_uc_error_notify(), drivers/acpi/nfit/core.c:
+ * 3480-3491). ndctl waits, after a notifying injection, until the bus's
+ * scrub count rises and no scrub runs (ns_errors_to_json() in
+ * ndctl/inject-error.c; it gives up waiting for the count after 30 s).
+ * The scrub adds nfit_test's ARS records to the bus (core.c:2507) and
+ * ars_complete() (core.c:2472) refills pmem->bb before notify_ars_done()
+ * raises the count (core.c:2915-2922).
+ */
+TEST_F(nfit, notify_scrubs)
+{
+	char *wait[] = { "ndctl", "wait-scrub", BUS, NULL };
+	const unsigned long long block = 512;
+	char out[HWP_OUT_MAX];
+	long before, after;
+	bool busy = false;
+	int ret;
+
+	ASSERT_EQ(0, HWP_RUN(wait, out)) TH_LOG("ndctl wait-scrub %s failed", BUS);
+	before = bus_scrubs(&busy);
+	ASSERT_LE(0, before) TH_LOG("reading the scrub count of %s's bus (nfit/scrub): %s", BUS,
+				    strerror((int)-before));
+	ASSERT_FALSE(busy) TH_LOG("precondition: no scrub of %s runs before the injection", BUS);
+	/* The notification's scrub puts the range in the bus's badrange list,
+	 * which --uninject leaves there (forget_injected()). */
+	self->rewrite = true;
+	ret = inject(_metadata, self, block, NULL);
+	ASSERT_EQ(0, ret) TH_LOG("ndctl inject-error (with notification) on %s (%s) failed: ARS_INJECT_SET (nfit.c:828), then ndctl waits for the scrub",
+				 self->ns, variant->mode);
+	after = bus_scrubs(&busy);
+	ASSERT_LE(0, after) TH_LOG("reading the scrub count of %s's bus (nfit/scrub): %s", BUS,
+				   strerror((int)-after));
+	TH_LOG("scrubs of %s's bus: %ld before the injection, %ld when inject-error returned%s",
+	       BUS, before, after, busy ? " (one running)" : "");
+	EXPECT_LT(before, after)
+		TH_LOG("no scrub of %s completed while ndctl inject-error waited (up to 30 s) after an injection without --no-notify: nfit_test queues the UC memory error notification when ND_ARS_ERR_INJ_OPT_NOTIFY is set (uc_error_notify(), nfit.c:821-826,848) and its handler starts a scrub (acpi_nfit_uc_error_notify(), core.c:3480-3491)",
+		       BUS);
+	ret = badblocks_shows(_metadata, self, block);
+	EXPECT_EQ(1, ret)
+		TH_LOG("when ndctl inject-error without --no-notify returned, and with no scrub started by the test, /sys/block/%s/badblocks does not show exactly sectors %llu-%llu (%d; 0: none of them, 2: a neighbouring page instead, 3: only part): the notification's scrub (core.c:3480-3491) reports nfit_test's range as an ARS record (post_ars_status(), nfit.c:529), the bus adds it (core.c:2507) and ars_complete() refills pmem->bb (core.c:2472; badrange.c:239) before the scrub count ndctl waits on rises (notify_ars_done(), core.c:2915-2922)",
+		       self->disk, block, block + ERR_COUNT - 1, ret);
+}
+
+/*
  * D25, D27: poison found by a scrub moves with the data area when the
  * namespace changes mode (ndctl test/clear.sh): after raw -> fsdax its
  * badblocks sector is the raw one minus the pfn device's reservation,
@@ -723,8 +787,8 @@ TEST_F(nfit, mode_change_moves_badblocks)
 		TH_LOG("ndctl list -n %s: no size of the %s namespace", self->ns, variant->mode);
 	/* The middle of the data area, a whole page, as clear.sh injects. */
 	block = old_size / 512 / 2 / ERR_COUNT * ERR_COUNT;
-	ASSERT_EQ(0, inject(_metadata, self, block, NULL))
-		TH_LOG("ndctl inject-error on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
+	ASSERT_EQ(0, inject(_metadata, self, block, "--no-notify"))
+		TH_LOG("ndctl inject-error --no-notify on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
 		       self->ns, variant->mode);
 	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
 	ASSERT_EQ(1, badblocks_shows(_metadata, self, block))
@@ -876,7 +940,7 @@ TEST_F(nfitfs, recovery_write)
 	 * --block and pmem->bb's sector, all from the data area. */
 	sector = at.physical / 512;
 
-	ASSERT_EQ(0, inject(_metadata, &self->n, sector, NULL));
+	ASSERT_EQ(0, inject(_metadata, &self->n, sector, "--no-notify"));
 	ASSERT_EQ(0, scrub(_metadata)) TH_LOG("ndctl start-scrub/wait-scrub %s failed", BUS);
 	ASSERT_EQ(1, badblocks_shows(_metadata, &self->n, sector))
 		TH_LOG("precondition: the scrub put sectors %llu-%llu, page %d of the file, in badblocks",

@@ -3,9 +3,10 @@
  * agent.c - the daxtest guest agent: PID 1 of the test guest
  *
  * Mounts the basic filesystems, opens the result port, loads the nvdimm
- * modules, prepares the pmem namespaces and virtio-pmem, says "prepared"
- * (where the host may snapshot the guest), reads the host's plan, makes a
- * guest restored from that snapshot fresh again (restore.c), runs each
+ * modules, prepares the pmem namespaces, loads virtio_pmem unbound, says
+ * "prepared" (where the host may snapshot the guest), reads the host's
+ * plan, makes a guest restored from that snapshot fresh again
+ * (restore.c), binds virtio_pmem (virtio_pmem.h), runs each
  * test and reports over the port (proto/agent_proto.h), then powers the
  * guest off. PID 1 must never exit: every way out ends in power_off().
  */

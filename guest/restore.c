@@ -177,7 +177,7 @@ int restore_apply(struct port *p, char *const envp[], const struct plan_restored
 	long start = mono_ms();
 	bool reseeded;
 
-	if (set_clock(p, r, err, errlen) < 0)
+	if (check_mounts(err, errlen) < 0 || set_clock(p, r, err, errlen) < 0)
 		return -1;
 	reseeded = reseed_crng(p, r->seed, sizeof(r->seed));
 	/* With the snapshot's own files, what the kernel read from them
@@ -185,7 +185,7 @@ int restore_apply(struct port *p, char *const envp[], const struct plan_restored
 	if (r->files_changed && (reread_nvdimms(p, envp, err, errlen) < 0 ||
 				 drop_caches(p, err, errlen) < 0))
 		return -1;
-	if (check_mounts(err, errlen) < 0 || virtio_pmem_restore_pci(vpci, err, errlen) < 0)
+	if (virtio_pmem_restore_pci(vpci, err, errlen) < 0)
 		return -1;
 	port_log(p, "restored: clock set, CRNG %s%s in %ld ms",
 		 reseeded ? "reseeded" : "NOT reseeded",

@@ -72,6 +72,7 @@ int virtio_pmem_restore_pci(const struct virtio_pmem_pci *s, char *err, size_t e
 
 	if (!s->dev[0])
 		return 0;
+	errno = 0;
 	fd = config_path(s, path, sizeof(path)) ? -1 : open(path, O_WRONLY | O_CLOEXEC);
 	ok = fd >= 0 &&
 	     pwrite(fd, s->header + PCI_BARS_OFF, PCI_BARS_END - PCI_BARS_OFF, PCI_BARS_OFF) ==
@@ -79,7 +80,7 @@ int virtio_pmem_restore_pci(const struct virtio_pmem_pci *s, char *err, size_t e
 	     pwrite(fd, s->header + PCI_COMMAND_OFF, 2, PCI_COMMAND_OFF) == 2;
 	if (!ok)
 		snprintf(err, errlen, "cannot write the PCI config of virtio-pmem (%s) back: %s",
-			 s->dev, strerror(errno));
+			 s->dev, errno ? strerror(errno) : "short write");
 	if (fd >= 0)
 		close(fd);
 	return ok ? 0 : -1;

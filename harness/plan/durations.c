@@ -26,7 +26,7 @@ static double lookup(const char *text, const char *name)
 		if (strncmp(tab + 1, name, len) || (tab[1 + len] != '\n' && tab[1 + len] != '\0'))
 			continue;
 		s = strtod(line, &num_end);
-		if (num_end == tab && s >= 0 && s < 1e6)
+		if (tab > line && num_end == tab && s >= 0 && s < 1e6)
 			return s;
 	}
 	return -1;

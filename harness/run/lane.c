@@ -278,6 +278,7 @@ static void on_event(const struct agent_event *ev, void *arg)
 			  l->tag, ev->value);
 		break;
 	case AGENT_READY:
+		l->ready = true;
 		log_debug("%sguest: modules, plan and namespaces ready %ld ms after hello",
 			  l->tag, ev->value);
 		break;
@@ -478,7 +479,7 @@ static bool restore_session(struct lane *l, struct agent_plan *plan, struct qemu
 	if (e < 0) {
 		snprintf(why, sizeof(why), "cannot copy its backing files into %s: %s",
 			 l->work.path, strerror(-e));
-		run_state_snapshot_off(s, why);
+		run_state_snapshot_off(s, why, false);
 		return false;
 	}
 	memset(rs, 0, sizeof(*rs));
@@ -487,7 +488,7 @@ static bool restore_session(struct lane *l, struct agent_plan *plan, struct qemu
 	rs->nsec = now.tv_nsec;
 	rs->files_changed = verify && !s->snapshot_stale;
 	if (getrandom(rs->seed, sizeof(rs->seed), 0) != (ssize_t)sizeof(rs->seed)) {
-		run_state_snapshot_off(s, "getrandom() failed: no seed for a restored guest");
+		run_state_snapshot_off(s, "getrandom() failed: no seed for a restored guest", false);
 		return false;
 	}
 	snapshot_restore_config(&s->snapshot, q);
@@ -570,11 +571,40 @@ static int session_lost(struct lane *l, const struct session_result *s)
 
 /* After a session: decide whether to go on in a fresh guest. Returns 1
  * to boot again, 0 when the shard is done, -1 when the run cannot go on. */
+/*
+ * A restored guest that never got to its tests (QEMU refused the state,
+ * or the guest did not come back or could not be made fresh): turns the
+ * snapshot off, thrown away when QEMU refused it. 1 when so: the same
+ * tests again, in a guest that boots.
+ */
+static int restore_failed(struct lane *l, const struct session_result *s)
+{
+	char why[600];
+
+	if (s->end == GUEST_NOT_RESTORED) {
+		run_state_snapshot_off(l->run, s->error ? s->error : "QEMU could not restore it",
+				       true);
+		return 1;
+	}
+	if (!l->restored || l->ready || l->ended || l->current >= 0 ||
+	    s->end == GUEST_INTERRUPTED || s->end == GUEST_NOT_STARTED)
+		return 0;
+	if (l->agent_error)
+		snprintf(why, sizeof(why), "the restored guest's agent failed: %s", l->agent_error);
+	else
+		snprintf(why, sizeof(why), "the restored guest never got ready (%s; see %s)",
+			 guest_end_name(s->end), l->console_log);
+	run_state_snapshot_off(l->run, why, false);
+	return 1;
+}
+
 static int after_session(struct lane *l, const struct session_result *s,
 			 size_t console_mark_at_boot)
 {
 	char msg[600];
 
+	if (restore_failed(l, s))
+		return 1;
 	switch (s->end) {
 	case GUEST_NOT_STARTED:
 		run_state_fail(l->run, "QEMU could not be started (see the message above)");
@@ -586,9 +616,7 @@ static int after_session(struct lane *l, const struct session_result *s,
 		return -1;
 	case GUEST_IO_ERROR:
 		return session_lost(l, s);
-	case GUEST_NOT_RESTORED:
-		/* The same tests again, in a guest that boots. */
-		run_state_snapshot_off(l->run, s->error ? s->error : "QEMU could not restore it");
+	case GUEST_NOT_RESTORED:	/* restore_failed() took it */
 		return 1;
 	case GUEST_POWER_CUT:
 		if (l->current < 0)
@@ -681,7 +709,7 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 		run_state_fail(l->run, "out of memory");
 		return -1;
 	}
-	l->hello = l->bye = false;
+	l->hello = l->bye = l->ready = false;
 	l->ended = 0;
 	l->current = -1;
 	free(l->agent_error);
@@ -689,6 +717,7 @@ static int run_session(struct lane *l, const char *cmdline, bool fresh)
 	/* A restored guest's start includes copying its backing files. */
 	l->session_t0 = mono_s();
 	restored = restore_session(l, &plan, &q, &restore);
+	l->restored = restored;
 	so.restore_state = restored ? l->run->snapshot.state : NULL;
 	if (fresh)
 		log_info("%s%s a fresh guest for %zu of the remaining %zu tests", l->tag,

@@ -53,6 +53,7 @@ struct lane {
 	struct console_watch test_watch; /* its dmesg lines */
 	double test_t0;
 	bool hello, bye, stream_bad;
+	bool restored, ready;		/* restored from the snapshot; said ready */
 	unsigned int ended;		/* tests that ended in this session */
 	char *agent_error;
 };

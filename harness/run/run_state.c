@@ -94,7 +94,7 @@ bool run_state_snapshot_on(struct run_state *s)
 	return on;
 }
 
-void run_state_snapshot_off(struct run_state *s, const char *why)
+void run_state_snapshot_off(struct run_state *s, const char *why, bool discard)
 {
 	bool was;
 
@@ -102,8 +102,11 @@ void run_state_snapshot_off(struct run_state *s, const char *why)
 	was = s->snapshot_on;
 	s->snapshot_on = false;
 	pthread_mutex_unlock(&s->lock);
-	if (was)
-		log_info("snapshot %s: %s; the guests boot from now on", s->snapshot.key, why);
+	if (!was)
+		return;
+	log_info("snapshot %s: %s; the guests boot from now on", s->snapshot.key, why);
+	if (discard)
+		snapshot_discard(&s->snapshot);
 }
 
 void run_state_qemu_rss(struct run_state *s, long max_rss_kb)

@@ -72,8 +72,9 @@ void run_state_guest_started(struct run_state *s, bool restored);
 /* Whether guests are restored from s->snapshot now. */
 bool run_state_snapshot_on(struct run_state *s);
 /* The snapshot cannot be restored: the guests boot from now on. Says
- * why once (the first caller), in one line. */
-void run_state_snapshot_off(struct run_state *s, const char *why);
+ * why once (the first caller), in one line; discard: QEMU refused it,
+ * so it goes from the cache too. */
+void run_state_snapshot_off(struct run_state *s, const char *why, bool discard);
 /* Prints whatever is left, the tests that never ran as not run. */
 void run_state_print_rest(struct run_state *s);
 

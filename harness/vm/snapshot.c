@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@
 #include "parse/console_watch.h"
 #include "vm/backend.h"
 #include "vm/snapshot.h"
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* A temporary directory older than this is a dead run's. */
 #define STALE_TMP_S	3600
@@ -99,6 +102,7 @@ static int set_paths(struct snapshot *s, const char *dir, unsigned int nr_nvdimm
 {
 	unsigned int i;
 
+	s->lock_fd = -1;
 	s->dir = strdup(dir);
 	s->ram = path_join(dir, "ram.img");
 	s->state = path_join(dir, "vm.state");
@@ -120,6 +124,7 @@ int snapshot_init(struct snapshot *s, const struct snapshot_guest *g)
 	int ret;
 
 	memset(s, 0, sizeof(*s));
+	s->lock_fd = -1;
 	if (snapshot_key(g, s->key) < 0) {
 		log_error("snapshot: cannot make the key of this guest");
 		return -1;
@@ -142,6 +147,42 @@ bool snapshot_present(const struct snapshot *s)
 		if (!path_is_file(s->nvdimms[i]))
 			return false;
 	return true;
+}
+
+/* <dir>/lock, opened and locked with op. The fd, or -1. */
+static int lock_dir(const char *dir, int op)
+{
+	char *path = path_join(dir, "lock");
+	int fd = path ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+
+	free(path);
+	if (fd >= 0 && flock(fd, op | LOCK_NB) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+int snapshot_hold(struct snapshot *s)
+{
+	if (s->lock_fd < 0)
+		s->lock_fd = lock_dir(s->dir, LOCK_SH);
+	/* Locked just after another run removed it: gone all the same. */
+	if (s->lock_fd >= 0 && !snapshot_present(s)) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
+	return s->lock_fd >= 0 ? 0 : -1;
+}
+
+void snapshot_discard(struct snapshot *s)
+{
+	char *bad = str_printf("%s.tmp-bad-%d", s->dir, (int)getpid());
+
+	/* Renamed first: no run finds it whole from now on. */
+	if (bad && rename(s->dir, bad) == 0)
+		remove_tree(bad);
+	free(bad);
 }
 
 /* The snapshot's boot, followed from the backend's callbacks. */
@@ -207,7 +248,7 @@ static int boot_and_save(const struct snapshot_guest *g, const struct snapshot *
 	struct make_ctx c = { .g = g };
 	struct session_result r;
 	struct qemu_config q;
-	char *console = path_join(tmp->dir, "boot-console.log");
+	const char *console = g->console_log;
 	char *qemu_log = path_join(tmp->dir, "qemu.log");
 	struct session_opts o = {
 		.qemu = &q, .work_dir = w->path, .console_log = console, .qemu_log = qemu_log,
@@ -219,7 +260,7 @@ static int boot_and_save(const struct snapshot_guest *g, const struct snapshot *
 	int ret = 1, e;
 
 	console_watch_init(&c.watch);
-	if (!console || !qemu_log) {
+	if (!qemu_log) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -253,29 +294,57 @@ static int boot_and_save(const struct snapshot_guest *g, const struct snapshot *
 out:
 	console_watch_free(&c.watch);
 	free(c.agent_error);
-	free(console);
 	free(qemu_log);
 	return ret;
 }
 
-/* The backing files as the snapshot's guest left them, into tmp. */
-static int keep_backing_files(const struct snapshot *tmp, const struct workdir *w, char *err,
-			      size_t errlen)
+static int fsync_path(const char *path)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0 || fsync(fd) < 0)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int keep_file(const char *src, const char *dst, char *err, size_t errlen)
+{
+	int e = copy_sparse(src, dst, 0600);
+
+	if (e < 0)
+		snprintf(err, errlen, "cannot copy %s to %s: %s", src, dst, strerror(-e));
+	return e < 0 ? 1 : 0;
+}
+
+/* The backing files as the snapshot's guest left them and its boot's
+ * console, into tmp, everything synced: a snapshot is whole on disk
+ * before its directory gets its name. */
+static int keep_backing_files(const struct snapshot *tmp, const struct workdir *w,
+			      const char *console, char *err, size_t errlen)
+{
+	const char *synced[] = { tmp->ram, tmp->state, tmp->virtio_pmem, tmp->dir };
+	char *console_copy = path_join(tmp->dir, "boot-console.log");
 	unsigned int i;
-	int e;
+	int e = 0;
 
-	for (i = 0; i <= tmp->nr_nvdimms; i++) {
-		const char *src = i < tmp->nr_nvdimms ? w->nvdimm_paths[i] : w->virtio_pmem_path;
-		const char *dst = i < tmp->nr_nvdimms ? tmp->nvdimms[i] : tmp->virtio_pmem;
-
-		e = copy_sparse(src, dst, 0600);
-		if (e < 0) {
-			snprintf(err, errlen, "cannot copy %s to %s: %s", src, dst, strerror(-e));
-			return 1;
-		}
-	}
-	return 0;
+	for (i = 0; !e && i < tmp->nr_nvdimms; i++)
+		e = keep_file(w->nvdimm_paths[i], tmp->nvdimms[i], err, errlen);
+	if (!e)
+		e = keep_file(w->virtio_pmem_path, tmp->virtio_pmem, err, errlen);
+	if (!e && console_copy)
+		copy_file(console, console_copy, 0600);
+	for (i = 0; !e && i < tmp->nr_nvdimms; i++)
+		if (fsync_path(tmp->nvdimms[i]) < 0)
+			e = 1;
+	for (i = 0; !e && i < ARRAY_LEN(synced); i++)
+		if (fsync_path(synced[i]) < 0)
+			e = 1;
+	if (e && !*err)
+		snprintf(err, errlen, "cannot sync it to disk in %s: %s", tmp->dir, strerror(errno));
+	free(console_copy);
+	return e;
 }
 
 static int mtime_cmp(const void *a, const void *b)
@@ -296,6 +365,7 @@ void snapshot_prune(const char *root, const char *keep)
 {
 	struct snap_entry *v = NULL, *p;
 	size_t nr = 0, i, kept = 0;
+	int fd;
 	struct dirent *d;
 	DIR *dir = opendir(root);
 	time_t now = time(NULL);
@@ -329,11 +399,30 @@ void snapshot_prune(const char *root, const char *keep)
 			free(v[i].path);
 			continue;
 		}
-		log_debug("snapshot: removing %s", v[i].path);
-		remove_tree(v[i].path);
+		fd = tmp ? -1 : lock_dir(v[i].path, LOCK_EX);
+		if (tmp || fd >= 0) {
+			log_debug("snapshot: removing %s", v[i].path);
+			remove_tree(v[i].path);
+		}
+		if (fd >= 0)
+			close(fd);
 		free(v[i].path);
 	}
 	free(v);
+}
+
+/* Renames the made snapshot dir to s->dir. Another run may have made
+ * the same one meanwhile: it is as good, if it is whole. 0 or -1. */
+static int name_snapshot(const char *dir, const struct snapshot *s)
+{
+	if (rename(dir, s->dir) == 0)
+		return 0;
+	if (errno != EEXIST && errno != ENOTEMPTY)
+		return -1;
+	if (snapshot_present(s))
+		return 0;
+	remove_tree(s->dir);
+	return rename(dir, s->dir);
 }
 
 int snapshot_make(struct snapshot *s, const struct snapshot_guest *g, char *err,
@@ -358,13 +447,13 @@ int snapshot_make(struct snapshot *s, const struct snapshot_guest *g, char *err,
 		snprintf(err, errlen, "no work directory for its guest");
 		goto out;
 	}
+	err[0] = '\0';
 	ret = boot_and_save(g, &tmp, &w, err, errlen);
 	if (!ret)
-		ret = keep_backing_files(&tmp, &w, err, errlen);
+		ret = keep_backing_files(&tmp, &w, g->console_log, err, errlen);
 	if (ret)
 		goto out;
-	/* Another run may have made the same one meanwhile: it is as good. */
-	if (rename(dir, s->dir) < 0 && errno != EEXIST && errno != ENOTEMPTY) {
+	if (name_snapshot(dir, s) < 0) {
 		snprintf(err, errlen, "cannot rename %s to %s: %s", dir, s->dir, strerror(errno));
 		ret = 1;
 		goto out;
@@ -425,6 +514,8 @@ void snapshot_free(struct snapshot *s)
 {
 	unsigned int i;
 
+	if (s->dir && s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->dir);
 	free(s->ram);
 	free(s->state);
@@ -432,4 +523,5 @@ void snapshot_free(struct snapshot *s)
 	for (i = 0; i < s->nr_nvdimms; i++)
 		free(s->nvdimms[i]);
 	memset(s, 0, sizeof(*s));
+	s->lock_fd = -1;
 }

@@ -26,8 +26,10 @@
  * left out (kernel and image are content-keyed paths, the shape is in
  * the options) and of the QEMU binary and firmware files, so a snapshot
  * is only ever restored by the QEMU and into the guest it was made for.
- * A directory appears whole (made under a temporary name, renamed) and
- * is never written again: restored guests map its RAM file.
+ * A directory appears whole (made under a temporary name, its files
+ * synced, renamed) and is never written again: restored guests map its
+ * RAM file. A run holds a shared lock on its snapshot; pruning skips
+ * the ones held.
  */
 #ifndef DAXTEST_SNAPSHOT_H
 #define DAXTEST_SNAPSHOT_H
@@ -48,6 +50,7 @@ struct snapshot {
 	char *ram, *state, *virtio_pmem;
 	char *nvdimms[QEMU_MAX_NVDIMMS];
 	unsigned int nr_nvdimms;
+	int lock_fd;		/* <dir>/lock, held shared while in use; -1 */
 };
 
 /* What a snapshot is made for: the guests of a run. */
@@ -55,6 +58,9 @@ struct snapshot_guest {
 	const struct guest_shape *shape;
 	const char *kernel, *initrd;	/* content-keyed cache paths */
 	const char *cache_dir;
+	/* The snapshot boot's console goes here (the run's results); a
+	 * copy of it is kept in the snapshot. */
+	const char *console_log;
 	unsigned int boot_timeout_s;
 	volatile sig_atomic_t *interrupted;
 };
@@ -63,6 +69,13 @@ struct snapshot_guest {
 int snapshot_init(struct snapshot *s, const struct snapshot_guest *g);
 /* Whether s exists whole in the cache. */
 bool snapshot_present(const struct snapshot *s);
+/* Marks s in use (a shared lock on <dir>/lock until snapshot_free()):
+ * snapshot_prune() in another run leaves it alone. 0, or -1 when s is
+ * gone or going. */
+int snapshot_hold(struct snapshot *s);
+/* Removes s from the cache (QEMU refused it). Guests that map its RAM
+ * keep their mapping. */
+void snapshot_discard(struct snapshot *s);
 /*
  * Boots a guest of g with fresh backing files and saves it as s. 0; 1
  * when the snapshot cannot be made, with why in err (the guests boot
@@ -81,9 +94,9 @@ int snapshot_restore_files(const struct snapshot *s, const struct workdir *w,
 /* q, as guest_qemu_config() made it, restores s instead of booting. */
 void snapshot_restore_config(const struct snapshot *s, struct qemu_config *q);
 /* In root (<cache>/snapshots), keeps keep and the SNAPSHOT_KEEP - 1
- * newest others (by mtime: a run touches the one it uses), and the
- * temporary directories of runs that may still be making one (younger
- * than an hour); removes the rest. */
+ * newest others (by mtime: a run touches the one it uses), those a run
+ * holds, and the temporary directories of runs that may still be making
+ * one (younger than an hour); removes the rest. */
 void snapshot_prune(const char *root, const char *keep);
 void snapshot_free(struct snapshot *s);
 

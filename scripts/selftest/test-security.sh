@@ -81,12 +81,14 @@ fi
 
 # A run first, so that the snapshot of this guest exists (vm/snapshot.h)
 # and the run watched below restores its guest from it.
-TMPDIR=$tmp/tmp "$daxtest" run --tests "$test_name" --results "$tmp/results" \
-	> /dev/null 2>&1 < /dev/null
+TMPDIR=$tmp/tmp "$daxtest" run --accel tcg --tests "$test_name" --results "$tmp/results" \
+	> "$tmp/warmup" 2>&1 < /dev/null
+check "a first run (it makes the guest's snapshot if missing) passed" \
+	"$([ $? -eq 0 ] && echo 1 || echo 0)"
 
 # The run, watched while its guest is up.
 start=$(date +%s)
-TMPDIR=$tmp/tmp "$daxtest" run --tests "$test_name" --keep-work --results "$tmp/results" \
+TMPDIR=$tmp/tmp "$daxtest" run --accel tcg --tests "$test_name" --keep-work --results "$tmp/results" \
 	> "$tmp/out" 2> "$tmp/err" < /dev/null &
 dpid=$!
 qpid=
@@ -141,15 +143,12 @@ check_cmd "the QMP socket is in the work directory" grep -q " socket $wd/qmp.soc
 # Besides them, a guest restored from a snapshot maps the snapshot's RAM
 # file from the cache, copy-on-write (share=off): nothing goes back to it.
 cache=$("$daxtest" cache-dir)
-grep -v "^$wd/" "$tmp/paths" | grep -v "^$cache/snapshots/[0-9a-f]*\(\.tmp-[0-9]*\)\?/ram\.img$" \
-	> "$tmp/outside"
+grep -v "^$wd/" "$tmp/paths" | grep -v "^$cache/snapshots/[0-9a-f]*/ram\.img$" > "$tmp/outside"
 check_empty "every file, FIFO and socket QEMU opens is in the work directory or is a snapshot's RAM ($(wc -l < "$tmp/paths") paths)" \
 	"$tmp/outside"
 ram=$(grep "^$cache/snapshots/[0-9a-f]*/ram\.img$" "$tmp/paths" | head -n 1)
-if [ -n "$ram" ]; then
-	check_cmd "a restored guest maps the snapshot's RAM file privately (share=off), mode 600" \
-		sh -c "test \"\$(stat -c %a '$ram')\" = 600 && grep -q 'id=ram0,share=off,mem-path=$ram,' '$tmp/cmdline'"
-fi
+check_cmd "the guest was restored (-incoming) and maps the snapshot's RAM file ${ram:-(none)} privately (share=off), mode 600" \
+	sh -c "grep -qx -- -incoming '$tmp/cmdline' && test -n '$ram' && test \"\$(stat -c %a '$ram')\" = 600 && grep -q 'id=ram0,share=off,mem-path=$ram,' '$tmp/cmdline'"
 awk -v wd="$wd" '$3 ~ /\.img$/ && $3 ~ "^" wd "/" && $1 != "600"' "$tmp/live" > "$tmp/img-live"
 check_empty "backing files mode 600 while the guest runs" "$tmp/img-live"
 for f in nvdimm0.img virtio-pmem.img nodax.img; do

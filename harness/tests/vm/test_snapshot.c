@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -158,13 +159,14 @@ static bool exists(const char *root, const char *name)
 	return ok;
 }
 
-/* The newest SNAPSHOT_KEEP stay, the one in use always; a run's young
- * temporary directory stays, a dead run's goes. */
+/* The newest SNAPSHOT_KEEP stay, the one in use always, and one another
+ * run holds until it lets go; a run's young temporary directory stays,
+ * a dead run's goes. */
 static void prune_keeps_the_newest(void **state)
 {
-	char *root = tmp_dir(), *keep;
+	char *root = tmp_dir(), *keep, *held;
 	char name[32];
-	int i;
+	int i, fd;
 
 	for (i = 0; i < SNAPSHOT_KEEP + 3; i++) {
 		snprintf(name, sizeof(name), "%016d", i);
@@ -172,6 +174,12 @@ static void prune_keeps_the_newest(void **state)
 	}
 	make_dir_aged(root, "00000000000000aa.tmp-1", 10);
 	make_dir_aged(root, "00000000000000bb.tmp-2", 7200);
+	/* another run uses an old one */
+	make_dir_aged(root, "00000000000000cc", 9000);
+	held = path_join(root, "00000000000000cc/lock");
+	fd = open(held, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0 && flock(fd, LOCK_SH) == 0);
+	make_dir_aged(root, "00000000000000cc", 9000);	/* the lock file made it new */
 	snprintf(name, sizeof(name), "%016d", SNAPSHOT_KEEP + 2);	/* the oldest */
 	keep = path_join(root, name);
 	snapshot_prune(root, keep);
@@ -182,7 +190,12 @@ static void prune_keeps_the_newest(void **state)
 	}
 	assert_true(exists(root, "00000000000000aa.tmp-1"));
 	assert_false(exists(root, "00000000000000bb.tmp-2"));
+	assert_true(exists(root, "00000000000000cc"));
+	close(fd);
+	snapshot_prune(root, keep);
+	assert_false(exists(root, "00000000000000cc"));
 	remove_tree(root);
+	free(held);
 	free(keep);
 	free(root);
 }

@@ -425,6 +425,23 @@ static long bus_scrubs(bool *busy)
 	return ret;
 }
 
+/* Waits for the bus's scrubs to end; how many have run: the count
+ * before an injection. */
+static long scrubs_when_idle(struct __test_metadata *_metadata)
+{
+	char *wait[] = { "ndctl", "wait-scrub", BUS, NULL };
+	char out[HWP_OUT_MAX];
+	bool busy = false;
+	long n;
+
+	ASSERT_EQ(0, HWP_RUN(wait, out)) TH_LOG("ndctl wait-scrub %s failed", BUS);
+	n = bus_scrubs(&busy);
+	ASSERT_LE(0, n) TH_LOG("reading the scrub count of %s's bus (nfit/scrub): %s", BUS,
+			       strerror((int)-n));
+	ASSERT_FALSE(busy) TH_LOG("precondition: no scrub of %s runs before the injection", BUS);
+	return n;
+}
+
 /* D27: inject-error succeeds and --status lists the injected blocks */
 TEST_F(nfit, inject_status)
 {
@@ -674,11 +691,7 @@ TEST_F(nfit, no_notify_until_scrub)
 	bool busy = false;
 	int ret;
 
-	ASSERT_EQ(0, HWP_RUN(wait, out)) TH_LOG("ndctl wait-scrub %s failed", BUS);
-	before = bus_scrubs(&busy);
-	ASSERT_LE(0, before) TH_LOG("reading the scrub count of %s's bus (nfit/scrub): %s", BUS,
-				    strerror((int)-before));
-	ASSERT_FALSE(busy) TH_LOG("precondition: no scrub of %s runs before the injection", BUS);
+	before = scrubs_when_idle(_metadata);
 	self->rewrite = true;
 	ret = inject(_metadata, self, block, "--no-notify");
 	ASSERT_EQ(0, ret) TH_LOG("ndctl inject-error --no-notify on %s (%s) failed: ARS_INJECT_SET (nfit.c:828)",
@@ -728,18 +741,12 @@ TEST_F(nfit, no_notify_until_scrub)
  */
 TEST_F(nfit, notify_scrubs)
 {
-	char *wait[] = { "ndctl", "wait-scrub", BUS, NULL };
 	const unsigned long long block = 512;
-	char out[HWP_OUT_MAX];
 	long before, after;
 	bool busy = false;
 	int ret;
 
-	ASSERT_EQ(0, HWP_RUN(wait, out)) TH_LOG("ndctl wait-scrub %s failed", BUS);
-	before = bus_scrubs(&busy);
-	ASSERT_LE(0, before) TH_LOG("reading the scrub count of %s's bus (nfit/scrub): %s", BUS,
-				    strerror((int)-before));
-	ASSERT_FALSE(busy) TH_LOG("precondition: no scrub of %s runs before the injection", BUS);
+	before = scrubs_when_idle(_metadata);
 	/* The notification's scrub puts the range in the bus's badrange list,
 	 * which --uninject leaves there (forget_injected()). */
 	self->rewrite = true;

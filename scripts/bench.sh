@@ -53,8 +53,7 @@ figure image_size "$(echo "$(stat -c %s "$image") / 1048576" | bc -l)" MiB "" "i
 # from /proc/<pid>/smaps_rollup sampled every 0.2 s. Prints "PSS PRIVATE".
 qemu_memory()
 {
-	local out pid pss=0 priv=0 p q
-	out=$(mktemp)
+	local pid pss=0 priv=0 p pv q
 	"$@" > /dev/null 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
@@ -68,7 +67,6 @@ qemu_memory()
 	done
 	wait "$pid"
 	echo "$((pss / 1024)) $((priv / 1024))"
-	rm -f "$out"
 }
 
 # Warm make check: the quick matrix, one guest per core; its guests

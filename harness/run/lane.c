@@ -569,8 +569,6 @@ static int session_lost(struct lane *l, const struct session_result *s)
 	return -1;
 }
 
-/* After a session: decide whether to go on in a fresh guest. Returns 1
- * to boot again, 0 when the shard is done, -1 when the run cannot go on. */
 /*
  * A restored guest that never got to its tests (QEMU refused the state,
  * or the guest did not come back or could not be made fresh): turns the
@@ -598,6 +596,8 @@ static int restore_failed(struct lane *l, const struct session_result *s)
 	return 1;
 }
 
+/* After a session: decide whether to go on in a fresh guest. Returns 1
+ * to boot again, 0 when the shard is done, -1 when the run cannot go on. */
 static int after_session(struct lane *l, const struct session_result *s,
 			 size_t console_mark_at_boot)
 {
